@@ -1,0 +1,109 @@
+//! `amn classify`: topic scores, topics and primary label of each bulletin.
+
+use super::common::ModelArg;
+use amn::Model;
+use amn::corpus::{Label, Topic, open_inputs};
+use amn::model::Classification;
+use anyhow::Context;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Classify bulletins: .txt files, .jsonl files (one bulletin a line), directories, or - for stdin.
+#[derive(Debug, clap::Args)]
+pub struct ClassifyArgs {
+    #[command(flatten)]
+    model: ModelArg,
+    /// One JSON object per bulletin per line.
+    #[arg(long)]
+    json: bool,
+    /// List the stems (and words) that pushed each applied topic's score.
+    #[arg(long)]
+    explain: bool,
+    /// Bulletins to classify.
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
+    let model = Model::load(&args.model.model)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut ok, mut failed) = (0usize, 0usize);
+    let mut last_error = None;
+    for item in open_inputs(&args.inputs) {
+        let result = item.and_then(|doc| model.classify(&doc, args.explain));
+        match result {
+            Ok(c) => {
+                ok += 1;
+                if args.json {
+                    serde_json::to_writer(&mut out, &c)?;
+                    writeln!(out)?;
+                } else {
+                    write_block(&mut out, &c)?;
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                out.flush()?;
+                eprintln!("amn: {e}");
+                last_error = Some(e);
+            }
+        }
+    }
+    out.flush().context("writing output")?;
+    match last_error {
+        // One bad bulletin alone is the whole answer: fail with its own error and exit code.
+        Some(e) if ok == 0 && failed == 1 => Err(e.into()),
+        Some(e) => Err(anyhow::Error::new(e).context(format!(
+            "{failed} of {} bulletins could not be classified",
+            ok + failed
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn write_block(out: &mut impl Write, c: &Classification) -> std::io::Result<()> {
+    writeln!(out, "{}", c.id)?;
+    writeln!(out, "  primary: {} ({})", c.primary, c.primary.arabic())?;
+    let applied: Vec<&str> = c.topics.iter().map(|t| t.as_str()).collect();
+    writeln!(
+        out,
+        "  topics:  {}",
+        if applied.is_empty() {
+            "none".to_string()
+        } else {
+            applied.join(", ")
+        }
+    )?;
+    for t in Topic::ALL {
+        let mark = if c.topics.contains(&t) { "*" } else { " " };
+        writeln!(
+            out,
+            "  {mark} {:<18} {:.3}  {}",
+            t.as_str(),
+            c.scores.0[t.index()],
+            t.arabic()
+        )?;
+    }
+    if let Some(explanations) = &c.explanation {
+        for e in explanations {
+            writeln!(
+                out,
+                "  why {} ({}):",
+                e.topic,
+                Label::Topic(e.topic).arabic()
+            )?;
+            for ev in &e.evidence {
+                writeln!(
+                    out,
+                    "    {:+.3}  {:<24} {} [{}]",
+                    ev.weight,
+                    ev.stem,
+                    ev.words.join("، "),
+                    ev.source
+                )?;
+            }
+        }
+    }
+    writeln!(out)
+}

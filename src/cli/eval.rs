@@ -1,0 +1,114 @@
+//! `amn eval`: cross-validated figures of the whole training pipeline.
+
+use super::common::{TrainOptions, load_corpus, spinner};
+use amn::corpus::Label;
+use amn::model::eval::{EvalReport, Split, evaluate};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SplitBy {
+    /// Stratified K-fold.
+    Kfold,
+    /// Train on the earlier 70 % (by date), test on the later 30 %.
+    Date,
+}
+
+/// Cross-validate training settings on a labeled corpus.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// Labeled corpus file(s) or directories.
+    #[arg(long, value_name = "PATH", required = true, num_args = 1..)]
+    corpus: Vec<PathBuf>,
+    /// Number of folds.
+    #[arg(long, default_value_t = 5)]
+    folds: usize,
+    /// Seed of the fold assignment.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// How to split train and test.
+    #[arg(long, value_enum, default_value = "kfold")]
+    split_by: SplitBy,
+    /// One JSON object.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    options: TrainOptions,
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    let progress = spinner("reading corpus");
+    let (docs, _) = load_corpus(&args.corpus, &progress);
+    let split = match args.split_by {
+        SplitBy::Kfold => Split::KFold {
+            k: args.folds,
+            seed: args.seed,
+        },
+        SplitBy::Date => Split::Date,
+    };
+    let lexicon = args.options.lexicon_text()?;
+    let report = evaluate(
+        &docs,
+        args.options.settings(),
+        &lexicon,
+        split,
+        |done, total| {
+            progress.set_message(format!("fold {done}/{total} done"));
+        },
+    )?;
+    progress.finish_and_clear();
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print_report(&report);
+    }
+    Ok(())
+}
+
+fn print_report(r: &EvalReport) {
+    let how = if r.split == "date" {
+        "train on earlier 70% by date, test on later 30%".to_string()
+    } else {
+        format!("{}-fold stratified, seed {}", r.folds, r.seed)
+    };
+    println!("{} labeled documents, {how}\n", r.documents);
+    println!(
+        "{:<20} {:>9} {:>7} {:>6} {:>8}",
+        "topic", "precision", "recall", "F1", "support"
+    );
+    for (t, p) in &r.per_topic {
+        println!(
+            "{:<20} {:>9.3} {:>7.3} {:>6.3} {:>8}",
+            t.as_str(),
+            p.precision,
+            p.recall,
+            p.f1,
+            p.support
+        );
+    }
+    println!("\ntopics macro-F1   {:.3}", r.topics_macro_f1);
+    println!("primary accuracy  {:.3}", r.primary_accuracy);
+    println!("primary macro-F1  {:.3}\n", r.primary_macro_f1);
+    println!("confusion (rows: true primary, columns: predicted)");
+    print!("{:<20}", "");
+    for l in Label::ALL {
+        print!(" {:>6}", short(l));
+    }
+    println!();
+    for l in Label::ALL {
+        print!("{:<20}", l.as_str());
+        for c in r.confusion[l.index()] {
+            print!(" {c:>6}");
+        }
+        println!();
+    }
+}
+
+fn short(l: Label) -> &'static str {
+    match l.as_str() {
+        "cybersecurity" => "cyber",
+        "aviation_security" => "aviat",
+        "counter_terrorism" => "terror",
+        "narcotics" => "narco",
+        _ => "other",
+    }
+}

@@ -1,0 +1,9 @@
+//! Documents, their labels, and readers for every input form.
+
+pub mod document;
+pub mod labels;
+pub mod read;
+
+pub use document::Document;
+pub use labels::{Label, Labels, N_LABELS, N_TOPICS, Topic};
+pub use read::{DocStream, open_input, open_inputs};

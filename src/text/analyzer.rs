@@ -1,0 +1,145 @@
+//! The analyzer: cleaning → tokenization → normalization → stop words → stemming.
+
+use super::clean::clean;
+use super::normalize::push_folded;
+use super::stem::{Stemmer, StemmerKind, stemmer};
+use super::stopwords::is_stopword;
+use super::tokenize::{TokenKind, tokenize_span};
+use std::ops::Range;
+
+/// One analyzed term: its stem and where its word stands in the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub stem: String,
+    pub span: Range<usize>,
+}
+
+/// Counts that tell what kind of text was analyzed (used to refuse non-Arabic input).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScriptStats {
+    pub arabic_words: usize,
+    pub latin_words: usize,
+    pub numbers: usize,
+}
+
+/// Text analysis pipeline shared by training, classification and the archive.
+pub struct Analyzer {
+    kind: StemmerKind,
+    stemmer: Box<dyn Stemmer>,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("stemmer", &self.kind)
+            .finish()
+    }
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new(StemmerKind::default())
+    }
+}
+
+impl Clone for Analyzer {
+    fn clone(&self) -> Self {
+        Analyzer::new(self.kind)
+    }
+}
+
+impl Analyzer {
+    pub fn new(kind: StemmerKind) -> Self {
+        Analyzer {
+            kind,
+            stemmer: stemmer(kind),
+        }
+    }
+
+    pub fn stemmer_kind(&self) -> StemmerKind {
+        self.kind
+    }
+
+    /// Calls `emit(stem, span)` for every content word of `text`, in order; returns script counts.
+    /// Numbers, one-letter tokens and stop words are counted but not emitted.
+    pub fn for_each_term(
+        &self,
+        text: &str,
+        mut emit: impl FnMut(&str, Range<usize>),
+    ) -> ScriptStats {
+        let mut stats = ScriptStats::default();
+        let mut word = String::with_capacity(32);
+        for range in clean(text) {
+            tokenize_span(text, range, |tok| {
+                match tok.kind {
+                    TokenKind::Arabic => stats.arabic_words += 1,
+                    TokenKind::Latin => stats.latin_words += 1,
+                    TokenKind::Number => {
+                        stats.numbers += 1;
+                        return;
+                    }
+                }
+                word.clear();
+                for c in text[tok.span.clone()].chars() {
+                    push_folded(c, &mut word);
+                }
+                if word.chars().nth(1).is_none() || is_stopword(&word) {
+                    return;
+                }
+                let stem = self.stemmer.stem(&word);
+                emit(&stem, tok.span);
+            });
+        }
+        stats
+    }
+
+    /// All terms of `text` (stems with their source spans).
+    pub fn analyze(&self, text: &str) -> Vec<Term> {
+        let mut terms = Vec::new();
+        self.for_each_term(text, |stem, span| {
+            terms.push(Term {
+                stem: stem.to_owned(),
+                span,
+            })
+        });
+        terms
+    }
+
+    /// Just the stems of `text` (for lexicon entries and tests).
+    pub fn stems(&self, text: &str) -> Vec<String> {
+        self.analyze(text).into_iter().map(|t| t.stem).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_sentence_is_analyzed_into_content_stems() {
+        let a = Analyzer::default();
+        let stems = a.stems("وأكد معالي الوزير على أهمية مكافحة الإرهاب والجرائم الإلكترونية");
+        assert!(stems.contains(&"ارهاب".to_string()), "{stems:?}");
+        assert!(stems.contains(&"الكترون".to_string()), "{stems:?}");
+        assert!(
+            !stems.iter().any(|s| s == "على" || s == "معالي"),
+            "{stems:?}"
+        );
+    }
+
+    #[test]
+    fn spans_point_back_at_the_original_words() {
+        let a = Analyzer::default();
+        let text = "مكافحة الإرهـاب";
+        let terms = a.analyze(text);
+        assert_eq!(&text[terms.last().unwrap().span.clone()], "الإرهـاب");
+    }
+
+    #[test]
+    fn script_stats_tell_english_from_arabic() {
+        let a = Analyzer::default();
+        let stats = a.for_each_term("The ministry met in London in 2024", |_, _| {});
+        assert_eq!(stats.arabic_words, 0);
+        assert!(stats.latin_words >= 5);
+    }
+}

@@ -1,0 +1,13 @@
+//! Text analysis: an [`Analyzer`] is cleaning + tokenization + normalization + stop words +
+//! stemming, each stage a small module of its own.
+
+pub mod analyzer;
+pub mod clean;
+pub mod normalize;
+pub mod stem;
+pub mod stopwords;
+pub mod tokenize;
+
+pub use analyzer::{Analyzer, ScriptStats, Term};
+pub use normalize::normalize;
+pub use stem::StemmerKind;

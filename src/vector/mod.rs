@@ -1,0 +1,7 @@
+//! From analyzed text to sparse TF-IDF vectors.
+
+pub mod sparse;
+pub mod tfidf;
+
+pub use sparse::SparseVec;
+pub use tfidf::{TermCounts, Vectorizer, VectorizerParams, term_counts};

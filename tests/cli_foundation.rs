@@ -1,0 +1,275 @@
+//! The foundation's promises, checked on the real binary.
+
+mod common;
+use common::*;
+use predicates::prelude::*;
+
+const TOPICS: [&str; 4] = [
+    "cybersecurity",
+    "aviation_security",
+    "counter_terrorism",
+    "narcotics",
+];
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in ["train", "classify", "eval"] {
+        amn()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage"));
+    }
+}
+
+#[test]
+fn shipped_model_classifies_each_seed() {
+    let out = amn()
+        .args(["classify", "seeds"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("  primary: ").count(), 5, "{out}");
+    for seed in ["000_", "001_", "002_", "003_", "004_"] {
+        assert!(out.contains(seed), "{seed} missing in {out}");
+    }
+}
+
+#[test]
+fn shipped_model_reads_the_seeds_sensibly() {
+    let out = amn()
+        .args(["classify", "--json", "seeds"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let topics = |prefix: &str| -> Vec<String> {
+        let row = rows
+            .iter()
+            .find(|r| r["id"].as_str().unwrap().starts_with(prefix))
+            .unwrap();
+        row["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect()
+    };
+    let t004 = topics("004_");
+    assert!(
+        t004.contains(&"cybersecurity".into()) && t004.contains(&"narcotics".into()),
+        "{t004:?}"
+    );
+    let t000 = topics("000_");
+    assert!(
+        t000.contains(&"aviation_security".into()) && t000.contains(&"counter_terrorism".into()),
+        "{t000:?}"
+    );
+}
+
+#[test]
+fn train_on_dev_then_classify_jsonl_gives_one_json_line_per_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m");
+    amn()
+        .args(["train", "--corpus"])
+        .arg(dev_jsonl())
+        .arg("--model")
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("389 labeled"));
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        concat!(
+            "{\"id\": \"a\", \"text\": \"ضبطت شرطة المنطقة مروجا بحوزته كمية من أقراص الكبتاجون المخدرة\"}\n",
+            "{\"id\": \"b\", \"title\": \"هجوم\", \"text\": \"تبنى تنظيم داعش الإرهابي تفجير مسجد وأعلنت الداخلية القبض على خلية إرهابية\"}\n",
+            "{\"id\": \"c\", \"text\": \"افتتح أمير المنطقة معرض الكتاب الدولي بحضور عدد من المثقفين\"}\n",
+        ),
+    );
+    let out = amn()
+        .args(["classify", "--json", "--model"])
+        .arg(&model)
+        .arg(&input)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        for t in TOPICS {
+            let s = row["scores"][t].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&s), "{row}");
+        }
+        let primary = row["primary"].as_str().unwrap();
+        assert!(primary == "other" || TOPICS.contains(&primary));
+    }
+    assert_eq!(rows[0]["primary"], "narcotics");
+    assert_eq!(rows[1]["primary"], "counter_terrorism");
+    assert_eq!(rows[2]["primary"], "other");
+}
+
+#[test]
+fn empty_bulletin_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "empty.txt", "  \n\u{200f}\n");
+    amn()
+        .args(["classify", "--model"])
+        .arg(seed_model())
+        .arg(&f)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("empty.txt").and(predicate::str::contains("empty")));
+}
+
+#[test]
+fn non_utf8_bulletin_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "cp1256.txt",
+        [0xC7u8, 0xE1, 0xC3, 0xE3, 0xE4, b' ', 0xC7, 0xE1],
+    );
+    amn()
+        .args(["classify", "--model"])
+        .arg(seed_model())
+        .arg(&f)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("cp1256.txt").and(predicate::str::contains("UTF-8")));
+}
+
+#[test]
+fn english_bulletin_is_not_arabic() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "en.txt",
+        "The ministry of interior seized drugs at the airport.",
+    );
+    amn()
+        .args(["classify", "--model"])
+        .arg(seed_model())
+        .arg(&f)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("not Arabic"));
+}
+
+#[test]
+fn batch_reports_bad_lines_by_number_and_classifies_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "batch.jsonl",
+        "{\"id\": \"1\", \"text\": \"مكافحة المخدرات\"}\n{broken\n{\"id\": \"3\", \"text\": \"English only text here\"}\n{\"id\": \"4\", \"text\": \"أمن المطارات\"}\n",
+    );
+    let out = amn()
+        .args(["classify", "--json", "--model"])
+        .arg(seed_model())
+        .arg(&f)
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("batch.jsonl:2")
+                .and(predicate::str::contains("3: not Arabic")),
+        );
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let ids: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, ["1", "4"]);
+}
+
+#[test]
+fn stdin_is_one_bulletin() {
+    amn()
+        .args(["classify", "--json", "--model"])
+        .arg(seed_model())
+        .arg("-")
+        .write_stdin("وقعت الوزارة مذكرة تفاهم لمكافحة الجرائم الإلكترونية")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"id\":\"stdin\""));
+}
+
+#[test]
+fn explain_lists_words_behind_the_topics() {
+    amn()
+        .args(["classify", "--explain", "seeds/004_f00f016d401a14b0.txt"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("why cybersecurity")
+                .and(predicate::str::contains("الالكترونية")),
+        );
+}
+
+#[test]
+fn corrupt_foreign_and_missing_models_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(seed_model().join("model.amn")).unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("truncated", good[..good.len() / 2].to_vec(), "truncated"),
+        (
+            "flipped",
+            {
+                let mut b = good.clone();
+                let n = b.len() - 10;
+                b[n] ^= 0x40;
+                b
+            },
+            "checksum",
+        ),
+        (
+            "foreign",
+            b"PK\x03\x04 not a model at all, just some zip-like bytes".to_vec(),
+            "not an amn model",
+        ),
+        (
+            "newer",
+            {
+                let mut b = good.clone();
+                b[8] = 99;
+                b
+            },
+            "newer",
+        ),
+    ];
+    for (name, bytes, expect) in cases {
+        let m = dir.path().join(name);
+        std::fs::create_dir_all(&m).unwrap();
+        std::fs::write(m.join("model.amn"), bytes).unwrap();
+        amn()
+            .args(["classify", "--model"])
+            .arg(&m)
+            .arg("seeds")
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(name).and(predicate::str::contains(expect)));
+    }
+    amn()
+        .args(["classify", "--model", "/nonexistent/model", "seeds"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no model here"));
+}
