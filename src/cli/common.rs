@@ -43,6 +43,9 @@ pub struct TrainOptions {
     /// Do not use learned terms (lexicon only).
     #[arg(long)]
     pub no_terms: bool,
+    /// Inner folds stratified by topic instead of grouped by publication day.
+    #[arg(long)]
+    pub stratified_inner: bool,
     /// L2 penalty of the logistic regressions.
     #[arg(long, default_value_t = ClassifierParams::default().alpha)]
     pub alpha: f64,
@@ -61,6 +64,7 @@ impl TrainOptions {
                 alpha: self.alpha,
                 use_lexicon: !self.no_lexicon,
                 use_terms: !self.no_terms,
+                group_by_day: !self.stratified_inner,
                 ..ClassifierParams::default()
             },
         }

@@ -30,6 +30,8 @@ pub struct ClassifierParams {
     pub use_lexicon: bool,
     /// Use the learned TF-IDF model in the blend.
     pub use_terms: bool,
+    /// Inner folds group documents by day (when dates are known) instead of stratifying.
+    pub group_by_day: bool,
     pub seed: u64,
 }
 
@@ -43,6 +45,7 @@ impl Default for ClassifierParams {
             inner_folds: 4,
             use_lexicon: true,
             use_terms: true,
+            group_by_day: true,
             seed: 42,
         }
     }
@@ -71,6 +74,9 @@ pub struct Example<'a> {
     pub row: &'a SparseVec,
     pub hits: &'a LexiconHits,
     pub labels: &'a Labels,
+    /// The publication day ("" when unknown): inner folds keep a day together so the blend
+    /// learns how far the learned terms carry to days they have not seen.
+    pub day: &'a str,
 }
 
 /// A linear model over sparse TF-IDF rows: margin = Σ w·x + b.
@@ -145,15 +151,26 @@ impl TopicClassifier {
                 "no labeled documents: add `primary`/`topics` to the corpus or a labels.tsv".into(),
             ));
         }
-        let topics = Topic::ALL
+        let fits = Topic::ALL
             .par_iter()
-            .map(|&t| fit_topic(&params, t, examples))
+            .map(|&t| fit_terms(&params, t, examples))
             .collect::<Result<Vec<_>>>()?;
-        Ok(TopicClassifier {
-            params,
-            lexicon,
-            topics,
-        })
+        let blends = fit_pooled_blend(&params, examples, &fits);
+        let topics = Topic::ALL
+            .into_iter()
+            .zip(fits)
+            .zip(blends)
+            .map(|((topic, fit), blend)| {
+                let probs: Vec<f32> = examples
+                    .iter()
+                    .zip(&fit.oof)
+                    .map(|(e, &m)| blend.probability(&blend_features(&params, m, e.hits, topic)) as f32)
+                    .collect();
+                let threshold = best_threshold(&probs, &targets(examples, topic));
+                TopicModel { topic, linear: fit.linear, blend, threshold }
+            })
+            .collect();
+        Ok(TopicClassifier { params, lexicon, topics })
     }
 
     /// Blend inputs of a row for one topic model.
@@ -219,40 +236,77 @@ fn blend_features(
     x
 }
 
-fn fit_topic(params: &ClassifierParams, topic: Topic, examples: &[Example]) -> Result<TopicModel> {
-    let ys: Vec<bool> = examples.iter().map(|e| e.labels.has(topic)).collect();
-    // Out-of-fold margins: what the linear model says about documents it has not seen.
-    let folds = topic_folds(&ys, params.inner_folds, params.seed);
+/// A topic's linear model and its out-of-fold margins on the training examples.
+struct TermsFit {
+    linear: LinearModel,
+    oof: Vec<f64>,
+}
+
+fn fit_terms(params: &ClassifierParams, topic: Topic, examples: &[Example]) -> Result<TermsFit> {
+    let ys = targets(examples, topic);
     let mut oof = vec![0.0f64; examples.len()];
-    if params.use_terms {
-        for f in 0..params.inner_folds {
-            let train: Vec<usize> = (0..examples.len()).filter(|&i| folds[i] != f).collect();
-            let model = fit_linear(params, examples, &ys, &train)?;
-            for i in (0..examples.len()).filter(|&i| folds[i] == f) {
-                oof[i] = model.margin(examples[i].row) as f64;
-            }
+    if !params.use_terms {
+        return Ok(TermsFit { linear: LinearModel::default(), oof });
+    }
+    // Out-of-fold margins: what the linear model says about documents it has not seen.
+    let folds = match day_folds(examples, params.inner_folds).filter(|_| params.group_by_day) {
+        Some(f) => f,
+        None => topic_folds(&ys, params.inner_folds, params.seed),
+    };
+    for f in 0..params.inner_folds {
+        let train: Vec<usize> = (0..examples.len()).filter(|&i| folds[i] != f).collect();
+        let model = fit_linear(params, examples, &ys, &train)?;
+        for i in (0..examples.len()).filter(|&i| folds[i] == f) {
+            oof[i] = model.margin(examples[i].row) as f64;
         }
     }
-    let xs: Vec<Vec<f64>> = examples
-        .iter()
-        .zip(&oof)
-        .map(|(e, &m)| blend_features(params, m, e.hits, topic))
-        .collect();
-    let blend = Blend::fit(&xs, &ys);
-    let probs: Vec<f32> = xs.iter().map(|x| blend.probability(x) as f32).collect();
-    let threshold = best_threshold(&probs, &ys);
     let all: Vec<usize> = (0..examples.len()).collect();
-    let linear = if params.use_terms {
-        fit_linear(params, examples, &ys, &all)?
-    } else {
-        LinearModel::default()
-    };
-    Ok(TopicModel {
-        topic,
-        linear,
-        blend,
-        threshold,
-    })
+    Ok(TermsFit { linear: fit_linear(params, examples, &ys, &all)?, oof })
+}
+
+fn targets(examples: &[Example], topic: Topic) -> Vec<bool> {
+    examples.iter().map(|e| e.labels.has(topic)).collect()
+}
+
+/// One blend for all topics: shared weights for the margin and the lexicon features (pooling
+/// makes them stable even for a topic with a dozen examples) and a bias per topic (its base rate).
+/// Returns one [`Blend`] per topic.
+fn fit_pooled_blend(params: &ClassifierParams, examples: &[Example], fits: &[TermsFit]) -> Vec<Blend> {
+    let mut xs = Vec::with_capacity(examples.len() * N_TOPICS);
+    let mut ys = Vec::with_capacity(examples.len() * N_TOPICS);
+    for (t, fit) in Topic::ALL.into_iter().zip(fits) {
+        for (e, &m) in examples.iter().zip(&fit.oof) {
+            let mut x = blend_features(params, m, e.hits, t);
+            x.extend((0..N_TOPICS).map(|j| if j == t.index() { 1.0 } else { 0.0 }));
+            xs.push(x);
+            ys.push(e.labels.has(t));
+        }
+    }
+    let pooled = Blend::fit(&xs, &ys);
+    let shared = pooled.coef.len() - N_TOPICS;
+    Topic::ALL
+        .into_iter()
+        .map(|t| Blend {
+            coef: pooled.coef[..shared].to_vec(),
+            bias: pooled.bias + pooled.coef[shared + t.index()],
+        })
+        .collect()
+}
+
+/// Folds that keep each publication day whole, or `None` when there are too few known days.
+fn day_folds(examples: &[Example], k: usize) -> Option<Vec<usize>> {
+    let mut days: Vec<&str> = examples.iter().map(|e| e.day).filter(|d| !d.is_empty()).collect();
+    days.sort_unstable();
+    days.dedup();
+    if days.len() < k || examples.iter().any(|e| e.day.is_empty()) {
+        return None;
+    }
+    Some(
+        examples
+            .iter()
+            .map(|e| days.binary_search(&e.day).expect("collected above") % k)
+            .collect(),
+    )
 }
 
 /// Stratified inner folds for one binary target (positives spread over all folds).

@@ -99,6 +99,7 @@ impl Model {
                 row: &rows[i],
                 hits: h,
                 labels: docs[i].labels.as_ref().expect("filtered on labels"),
+                day: docs[i].date.as_deref().map_or("", |d| d.get(..10).unwrap_or(d)),
             })
             .collect();
         let classifier = TopicClassifier::fit(settings.classifier, lexicon, &examples)?;
