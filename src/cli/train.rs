@@ -2,6 +2,7 @@
 
 use super::common::{ModelArg, TrainOptions, load_corpus, spinner};
 use amn::Model;
+use amn::model::eval::{Split, evaluate};
 use anyhow::bail;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -16,20 +17,47 @@ pub struct TrainArgs {
     model: ModelArg,
     #[command(flatten)]
     options: TrainOptions,
+    /// Also cross-validate these settings (K folds) and store the figures in the model.
+    #[arg(long, value_name = "K")]
+    cv: Option<usize>,
+    /// Leave near-duplicates (cosine >= 0.9, e.g. wire copies) out of the model and archive.
+    #[arg(long)]
+    dedupe: bool,
 }
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let progress = spinner("reading corpus");
-    let (docs, skipped) = load_corpus(&args.corpus, &progress);
+    let (mut docs, skipped) = load_corpus(&args.corpus, &progress);
     if docs.is_empty() {
         bail!("no usable documents in {:?}", args.corpus);
     }
     progress.set_message(format!("training on {} documents", docs.len()));
     let lexicon = args.options.lexicon_text()?;
-    let model = Model::train(&docs, args.options.settings(), &lexicon)?;
+    let mut model = Model::train(&docs, args.options.settings(), &lexicon)?;
+    let dupes = amn::archive::dupes::find(&model.rows, amn::archive::dupes::DEFAULT_THRESHOLD)?;
+    if args.dedupe && !dupes.groups.is_empty() {
+        progress.set_message("training again without near-duplicates");
+        amn::archive::dupes::remove(&mut docs, &dupes.redundant());
+        model = Model::train(&docs, args.options.settings(), &lexicon)?;
+    }
+    if let Some(k) = args.cv {
+        progress.set_message(format!("cross-validating ({k} folds)"));
+        let split = Split::KFold { k, seed: 42 };
+        let kfold = evaluate(&docs, args.options.settings(), &lexicon, split, |_, _| {})?;
+        let date = evaluate(&docs, args.options.settings(), &lexicon, Split::Date, |_, _| {})?;
+        model.meta.cv_json = Some(serde_json::to_string(&serde_json::json!({ "kfold": kfold, "date": date }))?);
+        progress.suspend(|| {
+            println!(
+                "cross-validated: {k}-fold primary macro-F1 {:.3}, topics macro-F1 {:.3}; date split {:.3} / {:.3}",
+                kfold.primary_macro_f1, kfold.topics_macro_f1, date.primary_macro_f1, date.topics_macro_f1
+            )
+        });
+    }
     progress.set_message("writing model");
     model.save(&args.model.model)?;
+    progress.set_message("indexing the archive");
+    amn::archive::Archive::store(&model, &docs, &args.model.model)?;
     progress.finish_and_clear();
     println!(
         "trained {} documents ({} labeled, {} skipped), vocabulary {} terms, in {:.1}s -> {}",
@@ -39,6 +67,12 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         model.vectorizer.len(),
         started.elapsed().as_secs_f64(),
         amn::model::file::model_file(&args.model.model).display()
+    );
+    println!(
+        "near-duplicates: {} copies in {} groups (cosine >= 0.9){}",
+        dupes.redundant().len(),
+        dupes.groups.len(),
+        if args.dedupe { ", left out" } else { "; --dedupe leaves them out" }
     );
     Ok(())
 }

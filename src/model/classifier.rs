@@ -38,7 +38,7 @@ pub struct ClassifierParams {
 impl Default for ClassifierParams {
     fn default() -> Self {
         ClassifierParams {
-            alpha: 0.1,
+            alpha: 0.3,
             max_iterations: 150,
             max_features: 8000,
             max_positive_weight: 4,

@@ -45,13 +45,23 @@ pub struct EvalReport {
     pub folds: usize,
     pub seed: u64,
     pub documents: usize,
+    #[serde(serialize_with = "as_map")]
     pub per_topic: Vec<(Topic, Prf)>,
     pub topics_macro_f1: f64,
     pub primary_accuracy: f64,
     pub primary_macro_f1: f64,
+    #[serde(serialize_with = "as_map")]
     pub per_label: Vec<(Label, Prf)>,
     /// `confusion[true][predicted]` in [`Label::ALL`] order.
     pub confusion: [[usize; N_LABELS]; N_LABELS],
+}
+
+/// Writes `[(name, prf)]` as `{"name": prf}` so machines can index by label.
+fn as_map<S: serde::Serializer, K: std::fmt::Display>(
+    items: &[(K, Prf)],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_map(items.iter().map(|(k, v)| (k.to_string(), v)))
 }
 
 /// One labeled document's truth and prediction.
