@@ -45,8 +45,16 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         progress.set_message(format!("cross-validating ({k} folds)"));
         let split = Split::KFold { k, seed: 42 };
         let kfold = evaluate(&docs, args.options.settings(), &lexicon, split, |_, _| {})?;
-        let date = evaluate(&docs, args.options.settings(), &lexicon, Split::Date, |_, _| {})?;
-        model.meta.cv_json = Some(serde_json::to_string(&serde_json::json!({ "kfold": kfold, "date": date }))?);
+        let date = evaluate(
+            &docs,
+            args.options.settings(),
+            &lexicon,
+            Split::Date,
+            |_, _| {},
+        )?;
+        model.meta.cv_json = Some(serde_json::to_string(
+            &serde_json::json!({ "kfold": kfold, "date": date }),
+        )?);
         progress.suspend(|| {
             println!(
                 "cross-validated: {k}-fold primary macro-F1 {:.3}, topics macro-F1 {:.3}; date split {:.3} / {:.3}",
@@ -72,7 +80,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         "near-duplicates: {} copies in {} groups (cosine >= 0.9){}",
         dupes.redundant().len(),
         dupes.groups.len(),
-        if args.dedupe { ", left out" } else { "; --dedupe leaves them out" }
+        if args.dedupe {
+            ", left out"
+        } else {
+            "; --dedupe leaves them out"
+        }
     );
     Ok(())
 }

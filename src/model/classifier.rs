@@ -164,13 +164,24 @@ impl TopicClassifier {
                 let probs: Vec<f32> = examples
                     .iter()
                     .zip(&fit.oof)
-                    .map(|(e, &m)| blend.probability(&blend_features(&params, m, e.hits, topic)) as f32)
+                    .map(|(e, &m)| {
+                        blend.probability(&blend_features(&params, m, e.hits, topic)) as f32
+                    })
                     .collect();
                 let threshold = best_threshold(&probs, &targets(examples, topic));
-                TopicModel { topic, linear: fit.linear, blend, threshold }
+                TopicModel {
+                    topic,
+                    linear: fit.linear,
+                    blend,
+                    threshold,
+                }
             })
             .collect();
-        Ok(TopicClassifier { params, lexicon, topics })
+        Ok(TopicClassifier {
+            params,
+            lexicon,
+            topics,
+        })
     }
 
     /// Blend inputs of a row for one topic model.
@@ -246,7 +257,10 @@ fn fit_terms(params: &ClassifierParams, topic: Topic, examples: &[Example]) -> R
     let ys = targets(examples, topic);
     let mut oof = vec![0.0f64; examples.len()];
     if !params.use_terms {
-        return Ok(TermsFit { linear: LinearModel::default(), oof });
+        return Ok(TermsFit {
+            linear: LinearModel::default(),
+            oof,
+        });
     }
     // Out-of-fold margins: what the linear model says about documents it has not seen.
     let folds = match day_folds(examples, params.inner_folds).filter(|_| params.group_by_day) {
@@ -261,7 +275,10 @@ fn fit_terms(params: &ClassifierParams, topic: Topic, examples: &[Example]) -> R
         }
     }
     let all: Vec<usize> = (0..examples.len()).collect();
-    Ok(TermsFit { linear: fit_linear(params, examples, &ys, &all)?, oof })
+    Ok(TermsFit {
+        linear: fit_linear(params, examples, &ys, &all)?,
+        oof,
+    })
 }
 
 fn targets(examples: &[Example], topic: Topic) -> Vec<bool> {
@@ -271,7 +288,11 @@ fn targets(examples: &[Example], topic: Topic) -> Vec<bool> {
 /// One blend for all topics: shared weights for the margin and the lexicon features (pooling
 /// makes them stable even for a topic with a dozen examples) and a bias per topic (its base rate).
 /// Returns one [`Blend`] per topic.
-fn fit_pooled_blend(params: &ClassifierParams, examples: &[Example], fits: &[TermsFit]) -> Vec<Blend> {
+fn fit_pooled_blend(
+    params: &ClassifierParams,
+    examples: &[Example],
+    fits: &[TermsFit],
+) -> Vec<Blend> {
     let mut xs = Vec::with_capacity(examples.len() * N_TOPICS);
     let mut ys = Vec::with_capacity(examples.len() * N_TOPICS);
     for (t, fit) in Topic::ALL.into_iter().zip(fits) {
@@ -295,7 +316,11 @@ fn fit_pooled_blend(params: &ClassifierParams, examples: &[Example], fits: &[Ter
 
 /// Folds that keep each publication day whole, or `None` when there are too few known days.
 fn day_folds(examples: &[Example], k: usize) -> Option<Vec<usize>> {
-    let mut days: Vec<&str> = examples.iter().map(|e| e.day).filter(|d| !d.is_empty()).collect();
+    let mut days: Vec<&str> = examples
+        .iter()
+        .map(|e| e.day)
+        .filter(|d| !d.is_empty())
+        .collect();
     days.sort_unstable();
     days.dedup();
     if days.len() < k || examples.iter().any(|e| e.day.is_empty()) {
