@@ -6,6 +6,7 @@ difference in the numbers comes from the models, not from the harness.
 
     python bench/baseline.py --corpus ../shared/corpus/labeled/dev.jsonl [--json]
     python bench/baseline.py --speed ../shared/corpus/saudinewsnet.jsonl.gz [--json]
+    python bench/baseline.py --speed-analyzer ../shared/corpus/saudinewsnet.jsonl.gz [--json]
 """
 
 import argparse
@@ -245,6 +246,28 @@ def speed(path, repeat, as_json):
         print(f"peak RSS: {res['peak_rss_mb']:.0f} MB   (load+parse, not timed: {load_s:.2f} s)")
 
 
+def speed_analyzer(path, repeat, as_json):
+    """Times the analysis alone (normalize + tokenize + stem every text, as the vectorizer's
+    preprocessor and tokenizer do), to compare with amn's analyzer throughput."""
+    texts = [doc_text(d) for d in read_jsonl(path)]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        n = 0
+        for t in texts:
+            n += len(tokenize(normalize(t)))
+        times.append(time.perf_counter() - t0)
+    secs = statistics.median(times)
+    res = {"mode": "speed_analyzer", "path": path, "docs": len(texts), "mb": round(mb, 3),
+           "seconds": round(secs, 3), "mb_per_s": round(mb / secs, 3), "repeat": repeat,
+           "runs_seconds": [round(t, 3) for t in times], "tokens": n}
+    if as_json:
+        print(json.dumps(res))
+    else:
+        print(f"analysis only: {secs:.2f} s median of {repeat} -> {res['mb_per_s']:.2f} MB/s")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", help="labeled .jsonl (id, date, title, text, primary, topics)")
@@ -256,6 +279,8 @@ def main(argv=None):
                     help="repeatable; default: both")
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
     ap.add_argument("--speed", metavar="PATH", help="time word vectorization over a .jsonl[.gz]")
+    ap.add_argument("--speed-analyzer", metavar="PATH",
+                    help="time the analysis alone (normalize, tokenize, stem) over a .jsonl[.gz]")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--dump-folds", action="store_true",
                     help="print 'id<TAB>fold' (k-fold) and 'id<TAB>train|test' (date) to diff against amn")
@@ -263,6 +288,9 @@ def main(argv=None):
 
     if args.speed:
         speed(args.speed, args.repeat, args.json)
+        return
+    if args.speed_analyzer:
+        speed_analyzer(args.speed_analyzer, args.repeat, args.json)
         return
     if not args.corpus:
         ap.error("--corpus or --speed is required")

@@ -4,6 +4,7 @@
 //! (TF-IDF) → [`model`] (classifier, model file, evaluation) → [`plot`]. The `amn` binary is a
 //! thin layer over this API.
 
+pub mod archive;
 pub mod corpus;
 pub mod error;
 pub mod model;

@@ -7,7 +7,16 @@ use clap::Parser;
 fn main() {
     let args = cli::Cli::parse();
     if let Err(err) = cli::run(args) {
-        eprintln!("amn: error: {err:#}");
+        // The chain on one line; a cause already spelled out by its parent (`path: reason` of an
+        // I/O error) is not repeated.
+        let mut message = err.to_string();
+        for cause in err.chain().skip(1) {
+            let cause = cause.to_string();
+            if !message.ends_with(&cause) {
+                message = format!("{message}: {cause}");
+            }
+        }
+        eprintln!("amn: error: {message}");
         let code = err
             .chain()
             .find_map(|e| e.downcast_ref::<amn::Error>())

@@ -5,6 +5,7 @@ use amn::Model;
 use amn::corpus::{Label, Topic, open_inputs};
 use amn::model::Classification;
 use anyhow::Context;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -30,11 +31,33 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut ok, mut failed) = (0usize, 0usize);
     let mut last_error = None;
+    // The first error waits for a second item: a single bad bulletin is reported once, by `main`,
+    // as one line with its own exit code.
+    let mut held: Option<amn::Error> = None;
+    // Ids seen so far: a repeated id is classified again, with a warning (JSON consumers key on it).
+    let mut seen: HashSet<String> = HashSet::new();
     for item in open_inputs(&args.inputs) {
         let result = item.and_then(|doc| model.classify(&doc, args.explain));
+        if let Some(e) = held.take() {
+            eprintln!("amn: {e}");
+            last_error = Some(e);
+        }
         match result {
             Ok(c) => {
                 ok += 1;
+                if !seen.insert(c.id.clone()) {
+                    out.flush()?;
+                    eprintln!(
+                        "amn: warning: {}: duplicate id (an earlier bulletin has it too); both are classified",
+                        c.id
+                    );
+                }
+                if !c.warnings.is_empty() {
+                    out.flush()?;
+                    for w in &c.warnings {
+                        eprintln!("amn: warning: {}: {w}", c.id);
+                    }
+                }
                 if args.json {
                     serde_json::to_writer(&mut out, &c)?;
                     writeln!(out)?;
@@ -45,15 +68,21 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
             Err(e) => {
                 failed += 1;
                 out.flush()?;
-                eprintln!("amn: {e}");
-                last_error = Some(e);
+                if ok + failed == 1 {
+                    held = Some(e);
+                } else {
+                    eprintln!("amn: {e}");
+                    last_error = Some(e);
+                }
             }
         }
     }
     out.flush().context("writing output")?;
-    match last_error {
+    if let Some(e) = held {
         // One bad bulletin alone is the whole answer: fail with its own error and exit code.
-        Some(e) if ok == 0 && failed == 1 => Err(e.into()),
+        return Err(e.into());
+    }
+    match last_error {
         Some(e) => Err(anyhow::Error::new(e).context(format!(
             "{failed} of {} bulletins could not be classified",
             ok + failed

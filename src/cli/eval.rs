@@ -31,6 +31,12 @@ pub struct EvalArgs {
     /// One JSON object.
     #[arg(long)]
     json: bool,
+    /// Also draw the confusion matrix into this directory (confusion.png).
+    #[arg(long, value_name = "DIR")]
+    plot: Option<PathBuf>,
+    /// File format of the --plot picture.
+    #[arg(long, value_enum, default_value = "png", requires = "plot")]
+    plot_format: super::plot::FormatArg,
     #[command(flatten)]
     options: TrainOptions,
 }
@@ -61,6 +67,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     } else {
         print_report(&report);
     }
+    if let Some(dir) = &args.plot {
+        let fig = amn::plot::confusion::ConfusionPlot::new(&report)?;
+        for file in amn::plot::save(&fig, dir, args.plot_format.into(), None)? {
+            eprintln!("amn: wrote {}", file.display());
+        }
+    }
     Ok(())
 }
 
@@ -87,7 +99,11 @@ fn print_report(r: &EvalReport) {
     }
     println!("\ntopics macro-F1   {:.3}", r.topics_macro_f1);
     println!("primary accuracy  {:.3}", r.primary_accuracy);
-    println!("primary macro-F1  {:.3}\n", r.primary_macro_f1);
+    println!("primary macro-F1  {:.3}", r.primary_macro_f1);
+    println!(
+        "calibration error {:.3} (expected, 10 bins over all topic scores)\n",
+        r.expected_calibration_error
+    );
     println!("confusion (rows: true primary, columns: predicted)");
     print!("{:<20}", "");
     for l in Label::ALL {
@@ -100,6 +116,13 @@ fn print_report(r: &EvalReport) {
             print!(" {c:>6}");
         }
         println!();
+    }
+    println!("\nreliability (topic scores pooled): bin, count, mean score, observed rate");
+    for b in r.calibration.iter().filter(|b| b.count > 0) {
+        println!(
+            "  [{:.1}, {:.1})  {:>5}  {:.3}  {:.3}",
+            b.low, b.high, b.count, b.mean_score, b.observed_rate
+        );
     }
 }
 

@@ -1,8 +1,8 @@
 //! `amn train`: build a model from labeled and unlabeled documents.
 
 use super::common::{ModelArg, TrainOptions, load_corpus, spinner};
-use amn::Model;
 use amn::model::eval::{Split, evaluate};
+use amn::model::fit::{self, Trained};
 use anyhow::bail;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -27,19 +27,32 @@ pub struct TrainArgs {
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Locked first: a second writer is refused before the corpus is read.
+    let mut trainer = amn::model::repo::Trainer::lock(&args.model.model)?;
     let progress = spinner("reading corpus");
-    let (mut docs, skipped) = load_corpus(&args.corpus, &progress);
+    let (mut docs, mut skipped) = (Vec::new(), 0);
+    for path in &args.corpus {
+        let (d, s) = load_corpus(std::slice::from_ref(path), &progress);
+        trainer.source(path, &d);
+        docs.extend(d);
+        skipped += s;
+    }
     if docs.is_empty() {
         bail!("no usable documents in {:?}", args.corpus);
     }
     progress.set_message(format!("training on {} documents", docs.len()));
     let lexicon = args.options.lexicon_text()?;
-    let mut model = Model::train(&docs, args.options.settings(), &lexicon)?;
+    let Trained {
+        mut model,
+        mut prepared,
+    } = fit::train(&docs, args.options.settings(), &lexicon)?;
     let dupes = amn::archive::dupes::find(&model.rows, amn::archive::dupes::DEFAULT_THRESHOLD)?;
+    let mut removed = Vec::new();
     if args.dedupe && !dupes.groups.is_empty() {
         progress.set_message("training again without near-duplicates");
-        amn::archive::dupes::remove(&mut docs, &dupes.redundant());
-        model = Model::train(&docs, args.options.settings(), &lexicon)?;
+        removed = dupes.redundant();
+        amn::archive::dupes::remove(&mut docs, &removed);
+        Trained { model, prepared } = fit::train(&docs, args.options.settings(), &lexicon)?;
     }
     if let Some(k) = args.cv {
         progress.set_message(format!("cross-validating ({k} folds)"));
@@ -63,7 +76,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         });
     }
     progress.set_message("writing model");
-    model.save(&args.model.model)?;
+    let custom_lexicon = args.options.lexicon.is_some();
+    trainer.commit(&removed, &model, &prepared, &lexicon, custom_lexicon)?;
     progress.set_message("indexing the archive");
     amn::archive::Archive::store(&model, &docs, &args.model.model)?;
     progress.finish_and_clear();

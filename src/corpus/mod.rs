@@ -3,6 +3,7 @@
 pub mod document;
 pub mod labels;
 pub mod read;
+pub mod store;
 
 pub use document::Document;
 pub use labels::{Label, Labels, N_LABELS, N_TOPICS, Topic};

@@ -59,6 +59,14 @@ pub fn read_txt(path: &Path) -> Result<Document> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    // A regular file's size is known: refuse a huge one without reading it. Other files (pipes,
+    // devices) are read up to the cap, and `decode_bulletin` refuses what goes past it.
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+        && meta.len() > MAX_BULLETIN_BYTES
+    {
+        return Err(too_large(&path.display().to_string(), Some(meta.len())));
+    }
     let mut bytes = Vec::new();
     file.take(MAX_BULLETIN_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -70,19 +78,24 @@ pub fn read_txt(path: &Path) -> Result<Document> {
 /// Checks and decodes the bytes of one bulletin: size, binary content, encoding, emptiness.
 pub fn decode_bulletin(input: &str, bytes: Vec<u8>) -> Result<String> {
     if bytes.len() as u64 > MAX_BULLETIN_BYTES {
-        return Err(Error::bad_input(
-            input,
-            format!(
-                "bulletin larger than {} MiB; split it",
-                MAX_BULLETIN_BYTES >> 20
-            ),
-        ));
+        return Err(too_large(input, None));
     }
     if let Some(text) = decode_utf16(&bytes) {
-        return check_not_blank(input, text);
+        return match text {
+            Some(text) => check_not_blank(input, text),
+            None => Err(Error::bad_input(
+                input,
+                "invalid UTF-16 (odd byte count or unpaired surrogate after the byte-order mark)",
+            )),
+        };
     }
     if bytes.contains(&0) {
-        return Err(Error::bad_input(input, "binary data, not a text bulletin"));
+        let why = if looks_like_utf16_without_bom(&bytes) {
+            "looks like UTF-16 without a byte-order mark: convert it with `iconv -f UTF-16LE -t UTF-8`"
+        } else {
+            "binary data, not a text bulletin"
+        };
+        return Err(Error::bad_input(input, why));
     }
     match String::from_utf8(bytes) {
         Ok(text) => check_not_blank(input, text),
@@ -98,12 +111,29 @@ pub fn decode_bulletin(input: &str, bytes: Vec<u8>) -> Result<String> {
     }
 }
 
-/// UTF-16 with a byte-order mark is decoded (Windows tools write it).
-fn decode_utf16(bytes: &[u8]) -> Option<String> {
+fn too_large(input: &str, size: Option<u64>) -> Error {
+    let size = size.map_or(String::new(), |n| {
+        format!(" ({:.1} MiB)", n as f64 / (1u64 << 20) as f64)
+    });
+    Error::bad_input(
+        input,
+        format!(
+            "bulletin larger than {} MiB{size}: refused without reading it all; split it",
+            MAX_BULLETIN_BYTES >> 20
+        ),
+    )
+}
+
+/// UTF-16 with a byte-order mark is decoded (Windows tools write it): `None` without a BOM,
+/// `Some(None)` when the rest is not valid UTF-16.
+fn decode_utf16(bytes: &[u8]) -> Option<Option<String>> {
     let le = bytes.starts_with(&[0xFF, 0xFE]);
     let be = bytes.starts_with(&[0xFE, 0xFF]);
-    if !(le || be) || !bytes.len().is_multiple_of(2) {
+    if !(le || be) {
         return None;
+    }
+    if !bytes.len().is_multiple_of(2) {
+        return Some(None);
     }
     let units = bytes[2..].chunks_exact(2).map(|c| {
         if le {
@@ -112,9 +142,29 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
             u16::from_be_bytes([c[0], c[1]])
         }
     });
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .ok()
+    Some(
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .ok(),
+    )
+}
+
+/// UTF-16 without a BOM: NUL bytes at (nearly) every other position of one parity, none at the
+/// other (text in Latin script: high bytes 0; in Arabic: 0x06).
+fn looks_like_utf16_without_bom(bytes: &[u8]) -> bool {
+    let n = bytes.len().min(4096) / 2;
+    if n < 2 {
+        return false;
+    }
+    let zeros = |parity: usize| {
+        bytes[..2 * n]
+            .chunks_exact(2)
+            .filter(|c| c[parity] == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    let one_sided = |a: usize, b: usize| a == 0 && b * 10 >= n * 3;
+    one_sided(even, odd) || one_sided(odd, even)
 }
 
 /// Windows-1256 Arabic letters live in 0xC1–0xFE; a text that is mostly such bytes and ASCII is
@@ -208,16 +258,53 @@ impl LineReader {
                 self.line += 1;
                 let n = self.line;
                 if buf.len() > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
-                    // Skip the rest of an over-long line.
-                    let mut sink = Vec::new();
-                    let _ = self.reader.read_until(b'\n', &mut sink);
-                    return Some(Err(bad_line(path, n, "line longer than 16 MiB")));
+                    drop(buf);
+                    // Skip the rest of an over-long line without holding it in memory.
+                    if let Err(e) = skip_line(&mut self.reader) {
+                        return Some(Err(bad_line(path, n, format!("read error: {e}"))));
+                    }
+                    return Some(Err(bad_line(
+                        path,
+                        n,
+                        format!("line longer than {} MiB", MAX_LINE_BYTES >> 20),
+                    )));
                 }
                 match String::from_utf8(buf) {
-                    Err(_) => Some(Err(bad_line(path, n, "not valid UTF-8"))),
+                    Err(e) => {
+                        let hint = if looks_like_windows_1256(e.as_bytes()) {
+                            " (it looks like Windows-1256 Arabic)"
+                        } else {
+                            ""
+                        };
+                        Some(Err(bad_line(path, n, format!("not valid UTF-8{hint}"))))
+                    }
                     Ok(s) if s.trim().is_empty() => Some(Ok(None)),
                     Ok(s) => Some(Ok(Some((n, s)))),
                 }
+            }
+        }
+    }
+}
+
+/// Consumes the reader up to and including the next newline (or the end), a buffer at a time.
+fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(p) => {
+                reader.consume(p + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
             }
         }
     }
@@ -232,12 +319,28 @@ fn bad_line(path: &Path, line: usize, reason: impl Into<String>) -> Error {
 }
 
 fn parse_json_line(path: &Path, n: usize, text: &str) -> Result<Document> {
-    let row: JsonLine = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
-        .map_err(|e| bad_line(path, n, format!("malformed JSON: {e}")))?;
+    let text = text.trim_start_matches('\u{FEFF}').trim_start();
+    if !text.starts_with('{') {
+        let what = if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+            "not a JSON object (one object a line)"
+        } else {
+            "malformed JSON (one object a line)"
+        };
+        return Err(bad_line(path, n, what));
+    }
+    let row: JsonLine = serde_json::from_str(text).map_err(|e| {
+        let what = match e.classify() {
+            // Valid JSON, wrong shape: a field of the wrong type, or not an object.
+            serde_json::error::Category::Data => "unusable JSON object",
+            _ => "malformed JSON",
+        };
+        bad_line(path, n, format!("{what}: {e}"))
+    })?;
     let id = match row.id {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
         Some(serde_json::Value::Number(x)) => x.to_string(),
         None | Some(serde_json::Value::Null) => format!("{}:{n}", file_name(path)),
+        Some(serde_json::Value::String(_)) => format!("{}:{n}", file_name(path)),
         Some(_) => return Err(bad_line(path, n, "\"id\" must be a string or a number")),
     };
     let body = row
@@ -286,12 +389,28 @@ fn file_name(path: &Path) -> String {
 /// Reads a directory of `.txt` bulletins (sorted by name) with an optional `labels.tsv`
 /// (`file name<TAB>primary<TAB>comma-separated topics`).
 fn read_dir(dir: &Path) -> Result<DocStream> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+    // `.txt` entries: regular files (symlinks followed) are read; directories are skipped; the
+    // rest (broken links, symlink loops, pipes, devices) are reported as bad items, not opened
+    // (opening a pipe would wait for a writer) and not silently dropped.
+    let mut files: Vec<(PathBuf, Option<Error>)> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter_map(|p| match std::fs::metadata(&p) {
+            Ok(m) if m.is_file() => Some((p, None)),
+            Ok(m) if m.is_dir() => None,
+            Ok(_) => {
+                let e =
+                    Error::bad_input(p.display(), "not a regular file (pipe, socket or device)");
+                Some((p, Some(e)))
+            }
+            Err(e) => {
+                let e = Error::io(&p, e);
+                Some((p, Some(e)))
+            }
+        })
         .collect();
-    files.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     if files.is_empty() {
         return Err(Error::bad_input(
             dir.display(),
@@ -299,7 +418,10 @@ fn read_dir(dir: &Path) -> Result<DocStream> {
         ));
     }
     let labels = read_labels_tsv(&dir.join("labels.tsv"))?;
-    Ok(Box::new(files.into_iter().map(move |p| {
+    Ok(Box::new(files.into_iter().map(move |(p, problem)| {
+        if let Some(e) = problem {
+            return Err(e);
+        }
         let mut doc = read_txt(&p)?;
         doc.labels = labels.get(&doc.id).cloned();
         Ok(doc)

@@ -3,7 +3,7 @@
 
 use super::folds::{date_split, stratified_folds};
 use super::{Model, TrainSettings};
-use crate::corpus::{Document, Label, N_LABELS, Topic};
+use crate::corpus::{Document, Label, N_LABELS, N_TOPICS, Topic};
 use crate::error::{Error, Result};
 use serde::Serialize;
 
@@ -54,6 +54,54 @@ pub struct EvalReport {
     pub per_label: Vec<(Label, Prf)>,
     /// `confusion[true][predicted]` in [`Label::ALL`] order.
     pub confusion: [[usize; N_LABELS]; N_LABELS],
+    /// Reliability of the topic scores, pooled over topics, in ten equal-width bins.
+    pub calibration: Vec<CalibrationBin>,
+    /// Expected calibration error: Σ (bin share × |mean score − observed rate|).
+    pub expected_calibration_error: f64,
+}
+
+/// Of the topic scores that fell in `[low, high)`, how many carried the topic.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CalibrationBin {
+    pub low: f64,
+    pub high: f64,
+    pub count: usize,
+    pub mean_score: f64,
+    pub observed_rate: f64,
+}
+
+const CALIBRATION_BINS: usize = 10;
+
+fn calibration(outcomes: &[Outcome]) -> (Vec<CalibrationBin>, f64) {
+    let mut sums = [(0usize, 0.0f64, 0usize); CALIBRATION_BINS];
+    for o in outcomes {
+        for t in Topic::ALL {
+            let s = o.scores[t.index()] as f64;
+            let b = ((s * CALIBRATION_BINS as f64) as usize).min(CALIBRATION_BINS - 1);
+            sums[b].0 += 1;
+            sums[b].1 += s;
+            sums[b].2 += usize::from(o.truth.1.contains(&t));
+        }
+    }
+    let total: usize = sums.iter().map(|b| b.0).sum();
+    let mut ece = 0.0;
+    let bins = sums
+        .iter()
+        .enumerate()
+        .map(|(i, &(count, score_sum, positives))| {
+            let n = count.max(1) as f64;
+            let bin = CalibrationBin {
+                low: i as f64 / CALIBRATION_BINS as f64,
+                high: (i + 1) as f64 / CALIBRATION_BINS as f64,
+                count,
+                mean_score: score_sum / n,
+                observed_rate: positives as f64 / n,
+            };
+            ece += count as f64 / total.max(1) as f64 * (bin.mean_score - bin.observed_rate).abs();
+            bin
+        })
+        .collect();
+    (bins, ece)
 }
 
 /// Writes `[(name, prf)]` as `{"name": prf}` so machines can index by label.
@@ -68,6 +116,7 @@ fn as_map<S: serde::Serializer, K: std::fmt::Display>(
 struct Outcome {
     truth: (Label, Vec<Topic>),
     predicted: (Label, Vec<Topic>),
+    scores: [f32; N_TOPICS],
 }
 
 /// Evaluates `settings` on the labeled documents of `docs` (unlabeled ones join every training
@@ -119,13 +168,14 @@ pub fn evaluate(
         let model = Model::train(&train, settings, lexicon)?;
         for (d, _) in labeled.iter().zip(&assignment).filter(|(_, f)| **f == fold) {
             let l = d.labels.as_ref().expect("labeled");
-            let predicted = match model.classify(d, false) {
-                Ok(c) => (c.primary, c.topics),
-                Err(_) => (Label::Other, Vec::new()),
+            let (predicted, scores) = match model.classify(d, false) {
+                Ok(c) => ((c.primary, c.topics), c.scores.0),
+                Err(_) => ((Label::Other, Vec::new()), [0.0; N_TOPICS]),
             };
             outcomes.push(Outcome {
                 truth: (l.primary, l.topics.clone()),
                 predicted,
+                scores,
             });
         }
         on_fold(done + 1, test_folds.len());
@@ -169,7 +219,10 @@ fn report(split: &str, folds: usize, seed: u64, outcomes: &[Outcome]) -> EvalRep
         .collect();
     let correct: usize = (0..N_LABELS).map(|i| confusion[i][i]).sum();
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let (calibration, expected_calibration_error) = calibration(outcomes);
     EvalReport {
+        calibration,
+        expected_calibration_error,
         split: split.to_string(),
         folds,
         seed,
@@ -200,6 +253,11 @@ mod tests {
     #[test]
     fn report_counts_are_pooled_correctly() {
         let o = |t: Label, tt: Vec<Topic>, p: Label, pt: Vec<Topic>| Outcome {
+            scores: if pt.is_empty() {
+                [0.05; N_TOPICS]
+            } else {
+                [0.95; N_TOPICS]
+            },
             truth: (t, tt),
             predicted: (p, pt),
         };
@@ -216,5 +274,11 @@ mod tests {
         assert!((narcotics.f1 - 0.5).abs() < 1e-9);
         assert_eq!(r.primary_accuracy, 0.5);
         assert_eq!(r.confusion[Label::Other.index()][nar.index()], 1);
+        // Scores 0.95 on two documents (8 topic scores, 1 positive), 0.05 on two (1 positive).
+        assert_eq!(r.calibration[9].count, 8);
+        assert!((r.calibration[9].observed_rate - 0.125).abs() < 1e-9);
+        assert!((r.calibration[0].observed_rate - 0.125).abs() < 1e-9);
+        let expected = 0.5 * (0.95 - 0.125) + 0.5 * (0.125 - 0.05);
+        assert!((r.expected_calibration_error - expected).abs() < 1e-6);
     }
 }

@@ -2,12 +2,22 @@
 //! the vectorizer, the classifier and the archive of analysed bulletins.
 
 pub mod blend;
+pub mod cache;
 pub mod classifier;
 pub mod eval;
 pub mod file;
+pub mod fit;
 pub mod folds;
+pub mod history;
 pub mod lexicon;
+pub mod lineage;
+pub mod lock;
 pub mod predict;
+pub mod rebuild;
+pub mod repo;
+pub mod sources;
+pub mod tally;
+pub mod update;
 
 pub use classifier::{ClassifierParams, Prediction, TopicClassifier};
 pub use eval::{EvalReport, Split};
@@ -17,10 +27,8 @@ pub use predict::{Classification, Explanation};
 use crate::corpus::{Document, Label, Labels};
 use crate::error::Result;
 use crate::text::Analyzer;
-use crate::vector::{SparseVec, Vectorizer, VectorizerParams, term_counts};
-use classifier::Example;
+use crate::vector::{SparseVec, Vectorizer, VectorizerParams};
 use lexicon::LexiconHits;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Everything `amn train` can be told.
@@ -73,66 +81,9 @@ pub fn lexicon_hits(lexicon: &Lexicon, analyzer: &Analyzer, text: &str) -> Lexic
 
 impl Model {
     /// Trains on `docs`: all of them shape the vocabulary and the archive, the labeled ones train
-    /// the classifier. `lexicon_text` is a lexicon in `lexicon.tsv` form.
+    /// the classifier. `lexicon_text` is a lexicon in `lexicon.tsv` form. (The steps are in
+    /// [`fit`], shared with the incremental `amn add`.)
     pub fn train(docs: &[Document], settings: TrainSettings, lexicon_text: &str) -> Result<Model> {
-        let analyzer = Analyzer::new(settings.vectorizer.stemmer);
-        let lexicon = Lexicon::parse(lexicon_text, &analyzer)?;
-        let texts: Vec<String> = docs.iter().map(Document::full_text).collect();
-        let counts: Vec<_> = texts
-            .par_iter()
-            .map(|t| term_counts(&analyzer, t, settings.vectorizer.bigrams))
-            .collect();
-        let vectorizer = Vectorizer::fit_counts(settings.vectorizer, &counts)?;
-        let rows: Vec<SparseVec> = counts.par_iter().map(|c| vectorizer.weigh(c)).collect();
-        drop(counts);
-        let labeled: Vec<usize> = (0..docs.len())
-            .filter(|&i| docs[i].labels.is_some())
-            .collect();
-        let hits: Vec<LexiconHits> = labeled
-            .par_iter()
-            .map(|&i| lexicon_hits(&lexicon, &analyzer, &texts[i]))
-            .collect();
-        let examples: Vec<Example> = labeled
-            .iter()
-            .zip(&hits)
-            .map(|(&i, h)| Example {
-                row: &rows[i],
-                hits: h,
-                labels: docs[i].labels.as_ref().expect("filtered on labels"),
-                day: docs[i].date.as_deref().map_or("", |d| d.get(..10).unwrap_or(d)),
-            })
-            .collect();
-        let classifier = TopicClassifier::fit(settings.classifier, lexicon, &examples)?;
-        let archive = docs
-            .par_iter()
-            .zip(&texts)
-            .zip(&rows)
-            .map(|((d, text), row)| {
-                let hits = lexicon_hits(&classifier.lexicon, &analyzer, text);
-                ArchiveEntry {
-                    id: d.id.clone(),
-                    title: d.display_title(),
-                    labels: d.labels.clone(),
-                    predicted: classifier.predict(row, &hits).primary,
-                }
-            })
-            .collect();
-        let meta = ModelMeta {
-            amn_version: env!("CARGO_PKG_VERSION").to_string(),
-            created: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-            settings,
-            documents: docs.len(),
-            labeled: labeled.len(),
-            cv_json: None,
-        };
-        Ok(Model {
-            meta,
-            vectorizer,
-            classifier,
-            archive,
-            rows,
-        })
+        Ok(fit::train(docs, settings, lexicon_text)?.model)
     }
 }

@@ -5,7 +5,7 @@ use super::classifier::Prediction;
 use crate::corpus::{Document, Label, N_TOPICS, Topic};
 use crate::error::{Error, Result};
 use crate::text::ScriptStats;
-use crate::vector::{SparseVec, TermCounts};
+use crate::vector::{SparseVec, StemBuf};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -18,6 +18,10 @@ pub struct Classification {
     pub scores: Scores,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<Explanation>>,
+    /// Doubts about the input that did not stop classification (e.g. Persian or Urdu text in
+    /// Arabic script), one line each, without the id. Serialized only when there are some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Scores by topic name, serialized as `{"cybersecurity": s, ...}` in [`Topic::ALL`] order.
@@ -70,29 +74,37 @@ impl Model {
     /// Analyzes a bulletin once for everything classification needs; refuses text with no words
     /// or no Arabic.
     pub fn analysis(&self, doc: &Document) -> Result<Analysis> {
+        self.analyze_doc(doc, true)
+    }
+
+    /// [`Model::analysis`], with the surface words of each stem only when `with_words` (they are
+    /// for explanations; plain classification skips the allocations). Stems are kept in one
+    /// buffer and terms looked up in the vocabulary directly (no map of term strings).
+    fn analyze_doc(&self, doc: &Document, with_words: bool) -> Result<Analysis> {
         let text = doc.full_text();
         let analyzer = self.vectorizer.analyzer();
-        let mut stems: Vec<String> = Vec::new();
+        let mut stems = StemBuf::default();
         let mut words: FxHashMap<String, Vec<String>> = FxHashMap::default();
         let stats = analyzer.for_each_term(&text, |stem, span| {
-            let seen = words.entry(stem.to_owned()).or_default();
-            let word = &text[span];
-            if !seen.iter().any(|w| w == word) && seen.len() < 4 {
-                seen.push(word.to_owned());
+            if with_words {
+                let word = &text[span];
+                match words.get_mut(stem) {
+                    Some(seen) => {
+                        if !seen.iter().any(|w| w == word) && seen.len() < 4 {
+                            seen.push(word.to_owned());
+                        }
+                    }
+                    None => {
+                        words.insert(stem.to_owned(), vec![word.to_owned()]);
+                    }
+                }
             }
-            stems.push(stem.to_owned());
+            stems.push(stem);
         });
         check_language(&doc.id, &stats)?;
-        let mut counts = TermCounts::default();
-        for (i, s) in stems.iter().enumerate() {
-            *counts.entry(s.clone()).or_insert(0) += 1;
-            if self.vectorizer.params.bigrams && i > 0 {
-                *counts.entry(format!("{} {s}", stems[i - 1])).or_insert(0) += 1;
-            }
-        }
-        let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let refs: Vec<&str> = stems.iter().collect();
         Ok(Analysis {
-            row: self.vectorizer.weigh(&counts),
+            row: self.vectorizer.row_of_stems(refs.iter().copied(), false),
             hits: self.classifier.lexicon.hits(&refs),
             stats,
             words,
@@ -101,7 +113,7 @@ impl Model {
 
     /// Classifies one bulletin; `explain` adds the evidence for each topic that applies.
     pub fn classify(&self, doc: &Document, explain: bool) -> Result<Classification> {
-        let a = self.analysis(doc)?;
+        let a = self.analyze_doc(doc, explain)?;
         let Prediction {
             scores,
             topics,
@@ -114,6 +126,7 @@ impl Model {
             topics,
             scores: Scores(scores),
             explanation,
+            warnings: input_warnings(doc),
         })
     }
 
@@ -174,6 +187,16 @@ fn surface_words(stem: &str, words: &FxHashMap<String, Vec<String>>) -> Vec<Stri
         }
     }
     out
+}
+
+/// Doubts about a bulletin that classification goes on with: another language in Arabic script.
+pub fn input_warnings(doc: &Document) -> Vec<String> {
+    let detected = if doc.title.is_empty() {
+        crate::text::language::detect(&doc.text)
+    } else {
+        crate::text::language::detect(&doc.full_text())
+    };
+    detected.map(|d| d.warning()).into_iter().collect()
 }
 
 /// A bulletin must have words, and they must be mostly Arabic.

@@ -1,11 +1,16 @@
-//! The analyzer: cleaning → tokenization → normalization → stop words → stemming.
+//! The analyzer: HTML masking → cleaning → tokenization → normalization → stop words → stemming.
 
-use super::clean::clean;
-use super::normalize::push_folded;
-use super::stem::{Stemmer, StemmerKind, stemmer};
-use super::stopwords::is_stopword;
-use super::tokenize::{TokenKind, tokenize_span};
+use super::scan::Scanner;
+use super::stem::{Stemmer, StemmerKind, light_stem, stemmer};
+use super::stopwords::stop_table;
+use super::tokenize::TokenKind;
 use std::ops::Range;
+
+/// Longest word (in characters) that becomes a term. The longest words of the labeled corpus have
+/// about 20 letters (run-together words from scrapes); longer runs (a megabyte without a space,
+/// base64, a pasted hash) are counted as words but not made terms, so they cannot bloat the
+/// vocabulary or the model.
+pub const MAX_TERM_CHARS: usize = 40;
 
 /// One analyzed term: its stem and where its word stands in the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,35 +66,34 @@ impl Analyzer {
     }
 
     /// Calls `emit(stem, span)` for every content word of `text`, in order; returns script counts.
-    /// Numbers, one-letter tokens and stop words are counted but not emitted.
+    /// Numbers, one-letter tokens, stop words and words longer than [`MAX_TERM_CHARS`] are counted
+    /// but not emitted.
     pub fn for_each_term(
         &self,
         text: &str,
         mut emit: impl FnMut(&str, Range<usize>),
     ) -> ScriptStats {
         let mut stats = ScriptStats::default();
-        let mut word = String::with_capacity(32);
-        for range in clean(text) {
-            tokenize_span(text, range, |tok| {
-                match tok.kind {
-                    TokenKind::Arabic => stats.arabic_words += 1,
-                    TokenKind::Latin => stats.latin_words += 1,
-                    TokenKind::Number => {
-                        stats.numbers += 1;
-                        return;
-                    }
-                }
-                word.clear();
-                for c in text[tok.span.clone()].chars() {
-                    push_folded(c, &mut word);
-                }
-                if word.chars().nth(1).is_none() || is_stopword(&word) {
+        let stop = stop_table();
+        // Markup is overwritten in place (same length, same offsets): see `html`.
+        let masked = super::html::mask(text);
+        Scanner::default().scan_clean(&masked, |kind, span, word, chars| {
+            match kind {
+                TokenKind::Arabic => stats.arabic_words += 1,
+                TokenKind::Latin => stats.latin_words += 1,
+                TokenKind::Number => {
+                    stats.numbers += 1;
                     return;
                 }
-                let stem = self.stemmer.stem(&word);
-                emit(&stem, tok.span);
-            });
-        }
+            }
+            if !(2..=MAX_TERM_CHARS).contains(&chars) || stop.contains(word.as_bytes()) {
+                return;
+            }
+            match self.kind {
+                StemmerKind::Light => emit(light_stem(word), span),
+                StemmerKind::Snowball => emit(&self.stemmer.stem(word), span),
+            }
+        });
         stats
     }
 

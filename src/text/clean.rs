@@ -5,13 +5,13 @@
 //! `{% ... %}`), everything from a share / related-articles trailer line on, and paragraphs that
 //! repeat an earlier paragraph of the same document (scrapers often duplicate them).
 
-use super::normalize::normalize;
+use super::normalize::{CharInfo, char_table, push_folded};
 use rustc_hash::FxHashSet;
 use std::ops::Range;
 
 /// Lines that start the page furniture after an article (compared after normalization, without
 /// punctuation): everything from such a line on is dropped.
-const TRAILER_MARKERS: &[&str] = &[
+pub(crate) const TRAILER_MARKERS: &[&str] = &[
     "مشاركه",
     "مقالات ذات صله",
     "اخبار ذات صله",
@@ -27,29 +27,40 @@ const TRAILER_MARKERS: &[&str] = &[
 ];
 
 /// Paragraphs shorter than this (in normalized characters) may legitimately repeat (datelines).
-const MIN_DUPLICATE_CHARS: usize = 20;
+pub(crate) const MIN_DUPLICATE_CHARS: usize = 20;
 
 /// The kept byte ranges of `text`, in order.
 pub fn clean(text: &str) -> Vec<Range<usize>> {
     let mut kept = Vec::new();
-    let mut seen = FxHashSet::default();
+    let mut seen: FxHashSet<Box<[u8]>> = FxHashSet::default();
+    let mut parts = Vec::new();
+    let mut key = Vec::new();
     let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     let mut offset = start;
     for line in text[start..].split('\n') {
         let line_start = offset;
         offset += line.len() + 1;
         let trimmed = line.trim_end_matches('\r');
-        let key = paragraph_key(trimmed);
+        parts.clear();
+        push_without_placeholders(trimmed, 0, &mut parts);
+        let chars = paragraph_key_into(trimmed, &parts, &mut key);
         if key.is_empty() {
             continue;
         }
-        if TRAILER_MARKERS.contains(&key.as_str()) {
+        if TRAILER_MARKERS.iter().any(|m| m.as_bytes() == key) {
             break;
         }
-        if key.chars().count() >= MIN_DUPLICATE_CHARS && !seen.insert(key) {
-            continue;
+        if chars >= MIN_DUPLICATE_CHARS {
+            if seen.contains(key.as_slice()) {
+                continue;
+            }
+            seen.insert(key.as_slice().into());
         }
-        push_without_placeholders(trimmed, line_start, &mut kept);
+        kept.extend(
+            parts
+                .iter()
+                .map(|r| line_start + r.start..line_start + r.end),
+        );
     }
     kept
 }
@@ -67,34 +78,75 @@ pub fn clean_text(text: &str) -> String {
     out
 }
 
-/// Normalized words of a paragraph, single-spaced, punctuation dropped: what "the same paragraph" means.
-fn paragraph_key(line: &str) -> String {
-    let normalized = normalize(&strip_placeholders(line));
-    let mut key = String::with_capacity(normalized.len());
-    for word in normalized
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !key.is_empty() {
-            key.push(' ');
+/// Writes the key of a paragraph into `key`: the normalized words of `parts` of `line` (the text
+/// outside placeholders, parts joined by a space), single-spaced, punctuation dropped: what "the
+/// same paragraph" means. Returns the number of characters of the key. One pass over the bytes,
+/// no allocation once `key` has grown.
+fn paragraph_key_into(line: &str, parts: &[Range<usize>], key: &mut Vec<u8>) -> usize {
+    key.clear();
+    let table = char_table();
+    let mut chars = 0;
+    let mut gap;
+    let mut folded = String::new();
+    for part in parts {
+        // Parts are joined by a space (a word boundary).
+        gap = true;
+        let part = &line[part.clone()];
+        key.reserve(part.len() + 1);
+        let bytes = part.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let info = if b < 0x80 {
+                i += 1;
+                table[b as usize]
+            } else if b < 0xE0 {
+                i += 2;
+                table[((b as usize & 0x1F) << 6) | (bytes[i - 1] as usize & 0x3F)]
+            } else {
+                let c = part[i..].chars().next().expect("a character");
+                i += c.len_utf8();
+                folded.clear();
+                push_folded(c, &mut folded);
+                for d in folded.chars() {
+                    if d.is_alphanumeric() {
+                        if gap && !key.is_empty() {
+                            key.push(b' ');
+                            chars += 1;
+                        }
+                        gap = false;
+                        key.extend_from_slice(d.encode_utf8(&mut [0; 4]).as_bytes());
+                        chars += 1;
+                    } else {
+                        gap = true;
+                    }
+                }
+                continue;
+            };
+            if info.flags & CharInfo::FOLDED_ALNUM != 0 {
+                if gap && !key.is_empty() {
+                    key.push(b' ');
+                    chars += 1;
+                }
+                gap = false;
+                info.push_to(key);
+                chars += 1;
+            } else if info.len > 0 {
+                gap = true;
+            }
         }
-        key.push_str(word);
     }
-    key
-}
-
-fn strip_placeholders(line: &str) -> String {
-    let mut parts = Vec::new();
-    push_without_placeholders(line, 0, &mut parts);
-    parts
-        .into_iter()
-        .map(|r| &line[r])
-        .collect::<Vec<_>>()
-        .join(" ")
+    chars
 }
 
 /// Pushes the ranges of `line` (starting at byte `base` of the document) outside `{{..}}`/`{%..%}`.
-fn push_without_placeholders(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+pub(crate) fn push_without_placeholders(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    if !line.as_bytes().contains(&b'{') {
+        if !line.trim().is_empty() {
+            out.push(base..base + line.len());
+        }
+        return;
+    }
     let mut from = 0;
     while let Some(open) = find_placeholder_open(&line[from..]) {
         let open = from + open;
@@ -180,6 +232,67 @@ mod tests {
         for name in ["000", "001", "002", "003", "004"] {
             let raw = seed(name);
             assert!(clean_text(&raw).len() <= raw.len());
+        }
+    }
+
+    /// `clean` as first written (a normalized `String` key per line), the reference.
+    fn reference_clean(text: &str) -> Vec<Range<usize>> {
+        fn paragraph_key(line: &str) -> String {
+            let mut parts = Vec::new();
+            push_without_placeholders(line, 0, &mut parts);
+            let stripped = parts
+                .into_iter()
+                .map(|r| &line[r])
+                .collect::<Vec<_>>()
+                .join(" ");
+            let normalized = crate::text::normalize(&stripped);
+            normalized
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        let mut kept = Vec::new();
+        let mut seen = FxHashSet::default();
+        let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let mut offset = start;
+        for line in text[start..].split('\n') {
+            let line_start = offset;
+            offset += line.len() + 1;
+            let trimmed = line.trim_end_matches('\r');
+            let key = paragraph_key(trimmed);
+            if key.is_empty() {
+                continue;
+            }
+            if TRAILER_MARKERS.contains(&key.as_str()) {
+                break;
+            }
+            if key.chars().count() >= MIN_DUPLICATE_CHARS && !seen.insert(key) {
+                continue;
+            }
+            push_without_placeholders(trimmed, line_start, &mut kept);
+        }
+        kept
+    }
+
+    #[test]
+    fn clean_equals_the_reference_on_the_corpus() {
+        for t in crate::text::scan::tests::corpus_texts() {
+            assert_eq!(clean(&t), reference_clean(&t));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clean_equals_the_reference(
+            s in "([\u{0600}-\u{06FF}\u{FB50}-\u{FEFF}\u{200B}-\u{200F} a-zA-Z0-9{}%\n\r.,]|مشاركه\n|share\n){0,80}"
+        ) {
+            proptest::prop_assert_eq!(clean(&s), reference_clean(&s));
+        }
+
+        #[test]
+        fn clean_equals_the_reference_on_any_text(s in "\\PC{0,60}") {
+            proptest::prop_assert_eq!(clean(&s), reference_clean(&s));
         }
     }
 }

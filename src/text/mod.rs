@@ -3,7 +3,10 @@
 
 pub mod analyzer;
 pub mod clean;
+pub mod html;
+pub mod language;
 pub mod normalize;
+mod scan;
 pub mod stem;
 pub mod stopwords;
 pub mod tokenize;

@@ -66,6 +66,86 @@ pub fn push_folded(c: char, out: &mut String) {
     }
 }
 
+/// What [`push_folded`], [`is_ignorable`] and the tokenizer's `char_kind` say about one character
+/// below U+0800 (ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic...), precomputed from those very
+/// functions so the fast paths agree with them by construction.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CharInfo {
+    /// UTF-8 of the folded character (one or two bytes).
+    pub utf8: [u8; 2],
+    /// Bytes of the folded character: 0 when normalization drops the character.
+    pub len: u8,
+    /// `char_kind`: 0 none, 1 Arabic, 2 Latin, 3 number.
+    pub kind: u8,
+    pub flags: u8,
+}
+
+impl CharInfo {
+    /// [`is_ignorable`].
+    pub const IGNORABLE: u8 = 1;
+    /// The folded character is alphanumeric.
+    pub const FOLDED_ALNUM: u8 = 2;
+
+    /// Appends the folded character (if any) to `out`.
+    #[inline(always)]
+    pub fn push_to(self, out: &mut Vec<u8>) {
+        if self.len > 0 {
+            out.push(self.utf8[0]);
+            if self.len > 1 {
+                out.push(self.utf8[1]);
+            }
+        }
+    }
+}
+
+/// Characters below this code point are described by [`char_table`] (one- and two-byte UTF-8).
+pub(crate) const TABLE_LIMIT: u32 = 0x800;
+
+/// The [`CharInfo`] of every character below [`TABLE_LIMIT`], built once.
+pub(crate) fn char_table() -> &'static [CharInfo; TABLE_LIMIT as usize] {
+    static TABLE: std::sync::OnceLock<Box<[CharInfo; TABLE_LIMIT as usize]>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        use super::tokenize::{TokenKind, char_kind};
+        let mut table = Box::new([CharInfo::default(); TABLE_LIMIT as usize]);
+        let mut buf = String::new();
+        for (cp, info) in table.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(cp as u32) else {
+                continue;
+            };
+            buf.clear();
+            push_folded(c, &mut buf);
+            let mut folded = buf.chars();
+            match (folded.next(), folded.next()) {
+                (None, _) => {}
+                (Some(d), None) => {
+                    let n = d.encode_utf8(&mut [0; 4]).len();
+                    assert!(n <= 2, "folds below U+0800 stay there");
+                    d.encode_utf8(&mut [0; 4])
+                        .bytes()
+                        .zip(&mut info.utf8)
+                        .for_each(|(b, slot)| *slot = b);
+                    info.len = n as u8;
+                    if d.is_alphanumeric() {
+                        info.flags |= CharInfo::FOLDED_ALNUM;
+                    }
+                }
+                _ => unreachable!("characters below U+0800 fold to at most one character"),
+            }
+            if is_ignorable(c) {
+                info.flags |= CharInfo::IGNORABLE;
+            }
+            info.kind = match char_kind(c) {
+                None => 0,
+                Some(TokenKind::Arabic) => 1,
+                Some(TokenKind::Latin) => 2,
+                Some(TokenKind::Number) => 3,
+            };
+        }
+        table
+    })
+}
+
 /// Normalizes a whole text (idempotent: `normalize(normalize(t)) == normalize(t)`).
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

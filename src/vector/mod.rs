@@ -4,4 +4,4 @@ pub mod sparse;
 pub mod tfidf;
 
 pub use sparse::SparseVec;
-pub use tfidf::{TermCounts, Vectorizer, VectorizerParams, term_counts};
+pub use tfidf::{StemBuf, StemCorpus, TermCounts, Vectorizer, VectorizerParams, term_counts};

@@ -1,0 +1,359 @@
+//! The analyzer's hot path: cleaning, tokenization and folding in one pass over the bytes.
+//!
+//! [`scan_clean`] gives exactly the tokens that [`tokenize_span`](super::tokenize::tokenize_span)
+//! finds in each range [`clean`](super::clean::clean) keeps, each with what
+//! [`normalize`](super::normalize::normalize) makes of it, but decodes every character once: the
+//! same loop builds the line's paragraph key (which decides whether the line is kept) and its
+//! folded tokens (emitted once the line is known to be kept). Characters below U+0800 go through
+//! a table built from the reference functions; the others through those functions themselves.
+//! The tests compare it with the reference pipeline on the seeds, the labeled corpus and random
+//! text.
+
+use super::clean::{MIN_DUPLICATE_CHARS, TRAILER_MARKERS, push_without_placeholders};
+use super::normalize::{CharInfo, char_table, is_ignorable, push_folded};
+use super::tokenize::{TokenKind, char_kind};
+use rustc_hash::FxHashSet;
+use std::ops::Range;
+
+/// A token of the current line, waiting for the line to be kept.
+struct Pending {
+    kind: u8,
+    span: Range<usize>,
+    /// Its folded form in the line's word buffer.
+    word: Range<u32>,
+    chars: u32,
+}
+
+const KIND_NONE: u8 = 0;
+const KIND_ARABIC: u8 = 1;
+
+fn token_kind(kind: u8) -> TokenKind {
+    match kind {
+        1 => TokenKind::Arabic,
+        2 => TokenKind::Latin,
+        _ => TokenKind::Number,
+    }
+}
+
+fn kind_code(kind: Option<TokenKind>) -> u8 {
+    match kind {
+        None => KIND_NONE,
+        Some(TokenKind::Arabic) => KIND_ARABIC,
+        Some(TokenKind::Latin) => 2,
+        Some(TokenKind::Number) => 3,
+    }
+}
+
+/// Buffers reused from line to line (and, through [`Scanner`], from document to document).
+#[derive(Default)]
+pub(crate) struct Scanner {
+    parts: Vec<Range<usize>>,
+    key: Vec<u8>,
+    words: Vec<u8>,
+    pending: Vec<Pending>,
+    folded: String,
+    seen: FxHashSet<Box<[u8]>>,
+}
+
+impl Scanner {
+    /// Calls `emit(kind, span, folded, chars)` for every token of the text [`clean`] keeps of
+    /// `text`, in order, where `folded` is the normalized token and `chars` its length in
+    /// characters.
+    ///
+    /// [`clean`]: super::clean::clean
+    pub fn scan_clean(
+        &mut self,
+        text: &str,
+        mut emit: impl FnMut(TokenKind, Range<usize>, &str, usize),
+    ) {
+        self.seen.clear();
+        let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let mut offset = start;
+        for line in text[start..].split('\n') {
+            let line_start = offset;
+            offset += line.len() + 1;
+            let trimmed = line.trim_end_matches('\r');
+            self.parts.clear();
+            push_without_placeholders(trimmed, line_start, &mut self.parts);
+            let chars = self.scan_line(text);
+            if self.key.is_empty() {
+                continue;
+            }
+            if TRAILER_MARKERS.iter().any(|m| m.as_bytes() == self.key) {
+                break;
+            }
+            if chars >= MIN_DUPLICATE_CHARS {
+                if self.seen.contains(self.key.as_slice()) {
+                    continue;
+                }
+                self.seen.insert(self.key.as_slice().into());
+            }
+            for p in &self.pending {
+                let word = &self.words[p.word.start as usize..p.word.end as usize];
+                emit(
+                    token_kind(p.kind),
+                    p.span.clone(),
+                    as_str(word),
+                    p.chars as usize,
+                );
+            }
+        }
+    }
+
+    /// Scans the parts of one line: builds its paragraph key (as `clean` does: the normalized
+    /// alphanumeric runs, single-spaced, parts joined by a space) and its pending tokens (as
+    /// `tokenize_span` over each part, folded). Returns the key's length in characters.
+    ///
+    /// The key and the words are written by index into buffers sized up front (a character
+    /// below U+0800 folds to at most as many bytes as it has, and each space of the key stands
+    /// for at least one byte of separator or the part boundary), then truncated.
+    fn scan_line(&mut self, text: &str) -> usize {
+        let Scanner {
+            parts,
+            key,
+            words,
+            pending,
+            folded,
+            ..
+        } = self;
+        key.clear();
+        words.clear();
+        pending.clear();
+        let table = char_table();
+        let bytes = text.as_bytes();
+        let (mut k, mut w) = (0, 0);
+        let mut key_chars = 0;
+        for part in parts.iter() {
+            let mut gap = true;
+            // Room for the part, the joining space and one spare byte (two-byte writes).
+            key.resize(k + part.len() + 2, 0);
+            words.resize(w + part.len() + 1, 0);
+            // The current token: kind (KIND_NONE: none), start, end, word start, characters.
+            let (mut cur, mut start, mut stop, mut wstart, mut n) = (KIND_NONE, 0, 0, 0, 0u32);
+            let mut i = part.start;
+            while i < part.end {
+                let b = bytes[i];
+                let (info, len, slow) = if b < 0x80 {
+                    (table[b as usize], 1, None)
+                } else if b < 0xE0 {
+                    let cp = ((b as usize & 0x1F) << 6) | (bytes[i + 1] as usize & 0x3F);
+                    (table[cp], 2, None)
+                } else {
+                    let c = text[i..].chars().next().expect("a character");
+                    let info = CharInfo {
+                        kind: kind_code(char_kind(c)),
+                        flags: if is_ignorable(c) {
+                            CharInfo::IGNORABLE
+                        } else {
+                            0
+                        },
+                        ..CharInfo::default()
+                    };
+                    folded.clear();
+                    push_folded(c, folded);
+                    // Presentation forms can fold to more bytes than they have.
+                    let extra = folded.len() + 2 + (part.end - i);
+                    if key.len() < k + extra {
+                        key.resize(k + extra, 0);
+                    }
+                    if words.len() < w + extra {
+                        words.resize(w + extra, 0);
+                    }
+                    (info, c.len_utf8(), Some(c))
+                };
+                // The paragraph key.
+                match slow {
+                    None => {
+                        if info.flags & CharInfo::FOLDED_ALNUM != 0 {
+                            if gap && k > 0 {
+                                key[k] = b' ';
+                                k += 1;
+                                key_chars += 1;
+                            }
+                            gap = false;
+                            key[k] = info.utf8[0];
+                            key[k + 1] = info.utf8[1];
+                            k += info.len as usize;
+                            key_chars += 1;
+                        } else if info.len > 0 {
+                            gap = true;
+                        }
+                    }
+                    Some(_) => {
+                        for d in folded.chars() {
+                            if d.is_alphanumeric() {
+                                if gap && k > 0 {
+                                    key[k] = b' ';
+                                    k += 1;
+                                    key_chars += 1;
+                                }
+                                gap = false;
+                                let d = d.encode_utf8(&mut [0; 4]).as_bytes().to_owned();
+                                key[k..k + d.len()].copy_from_slice(&d);
+                                k += d.len();
+                                key_chars += 1;
+                            } else {
+                                gap = true;
+                            }
+                        }
+                    }
+                }
+                // The tokens, as `tokenize_span`.
+                let next = i + len;
+                if info.kind != KIND_NONE {
+                    if info.kind != cur {
+                        if cur != KIND_NONE {
+                            pending.push(Pending {
+                                kind: cur,
+                                span: start..stop,
+                                word: wstart..w as u32,
+                                chars: n,
+                            });
+                        }
+                        cur = info.kind;
+                        start = i;
+                        wstart = w as u32;
+                        n = 0;
+                    }
+                    stop = next;
+                    match slow {
+                        None => {
+                            words[w] = info.utf8[0];
+                            words[w + 1] = info.utf8[1];
+                            w += info.len as usize;
+                            n += u32::from(info.len > 0);
+                        }
+                        Some(_) => {
+                            words[w..w + folded.len()].copy_from_slice(folded.as_bytes());
+                            w += folded.len();
+                            n += folded.chars().count() as u32;
+                        }
+                    }
+                } else if cur == KIND_ARABIC && info.flags & CharInfo::IGNORABLE != 0 {
+                    // Ignorable marks inside an Arabic word keep it whole (and fold to nothing).
+                    stop = next;
+                } else if cur != KIND_NONE {
+                    pending.push(Pending {
+                        kind: cur,
+                        span: start..stop,
+                        word: wstart..w as u32,
+                        chars: n,
+                    });
+                    cur = KIND_NONE;
+                }
+                i = next;
+            }
+            if cur != KIND_NONE {
+                pending.push(Pending {
+                    kind: cur,
+                    span: start..stop,
+                    word: wstart..w as u32,
+                    chars: n,
+                });
+            }
+        }
+        key.truncate(k);
+        words.truncate(w);
+        key_chars
+    }
+}
+
+/// Folded bytes as text.
+#[inline(always)]
+fn as_str(word: &[u8]) -> &str {
+    debug_assert!(std::str::from_utf8(word).is_ok());
+    // SAFETY: the scanner only appends whole characters to its word buffer: the UTF-8 of a
+    // folded character from the table (made by `char::encode_utf8`) or the bytes of a `String`;
+    // and pending tokens delimit runs of such appends.
+    unsafe { std::str::from_utf8_unchecked(word) }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::text::clean::clean;
+    use crate::text::normalize::normalize;
+    use crate::text::tokenize::tokenize_span;
+    use proptest::prelude::*;
+
+    type Token = (TokenKind, Range<usize>, String, usize);
+
+    /// The reference: `clean`, then `tokenize_span` over each kept range, then `normalize`.
+    fn reference(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        for range in clean(text) {
+            tokenize_span(text, range, |t| {
+                let folded = normalize(&text[t.span.clone()]);
+                let n = folded.chars().count();
+                out.push((t.kind, t.span, folded, n));
+            });
+        }
+        out
+    }
+
+    fn fast(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        Scanner::default().scan_clean(text, |k, span, w, n| out.push((k, span, w.to_owned(), n)));
+        out
+    }
+
+    pub(crate) fn corpus_texts() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        for e in std::fs::read_dir(root.join("seeds")).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "txt") {
+                texts.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+        let dev = root.join("../shared/corpus/labeled/dev.jsonl");
+        if let Ok(s) = std::fs::read_to_string(dev) {
+            for line in s.lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let title = v["title"].as_str().unwrap_or("");
+                let text = v["text"].as_str().unwrap_or("");
+                texts.push(format!("{title}\n{text}"));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn one_pass_equals_clean_tokenize_normalize_on_the_corpus() {
+        let texts = corpus_texts();
+        assert!(texts.len() >= 5);
+        for t in &texts {
+            assert_eq!(fast(t), reference(t));
+        }
+    }
+
+    #[test]
+    fn one_pass_handles_the_edge_cases() {
+        for t in [
+            "",
+            "\u{FEFF}سطر أول\r\nسطر ثان\r\n",
+            "العنوان\n{{ x }} النص هنا\n{% y %}\n{{ unclosed",
+            "كلمة\u{200F} word\u{200B}word الـداخـلية ٢٠٢٤ abc١٢٣",
+            "\u{FEFB}\u{FE8D}\u{FEDF}\u{FE83}\u{FEE3}\u{FEE6} \u{FDF2} ﷺ",
+            "مشاركة :\nبعد",
+            "هذه فقرة طويلة تتكرر في الصفحة\nهذه فقرة طويلة تتكرر في الصفحة!\n",
+            "Ωmega café naïve ﬁ 𝐀𝐁 😀 日本語",
+        ] {
+            assert_eq!(fast(t), reference(t), "{t:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn one_pass_equals_the_reference_on_random_text(
+            s in "([\u{0600}-\u{06FF}\u{0750}-\u{077F}\u{FB50}-\u{FEFF}\u{200B}-\u{200F} a-zA-Z0-9{}%\n\r.,]|مشاركه\n){0,80}"
+        ) {
+            prop_assert_eq!(fast(&s), reference(&s));
+        }
+
+        #[test]
+        fn one_pass_equals_the_reference_on_any_text(s in "\\PC{0,60}") {
+            prop_assert_eq!(fast(&s), reference(&s));
+        }
+    }
+}
