@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
         ),
     ];
     for ((name, labels, evaluate), seed) in runs.into_iter().zip(&seeds) {
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), cpu_secs());
         let mut w = Writer::open(&dir, "retrain_bench")?;
         let open = t.elapsed().as_secs_f64();
         let mut doc = seed.clone();
@@ -49,23 +49,43 @@ fn main() -> anyhow::Result<()> {
             ..AddOptions::default()
         };
         let r = add(&mut w, vec![doc], opts, &quiet)?;
-        report(name, open, &r.change, t);
+        report(name, open, &r.change, t, cpu);
     }
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_secs());
     let mut w = Writer::open(&dir, "retrain_bench")?;
     let open = t.elapsed().as_secs_f64();
     let c = retrain(&mut w, &quiet)?;
-    report("retrain (full rebuild)", open, &c, t);
+    report("retrain (full rebuild)", open, &c, t, cpu);
     Ok(())
 }
 
-fn report(name: &str, open: f64, c: &Change, t: Instant) {
+/// CPU seconds (user + system, all threads) of this process so far (Linux), so figures taken
+/// on a busy machine can be compared.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which ends with ')'): utime and stime are 12th and 13th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn report(name: &str, open: f64, c: &Change, t: Instant, cpu: f64) {
     let steps: Vec<String> = std::iter::once(format!("open {open:.2}"))
         .chain(c.timings.iter().map(|(s, secs)| format!("{s} {secs:.2}")))
         .collect();
     println!(
-        "{name:<24} {:>6.2}s  documents {} → {}, vocabulary {} → {}  [{}]",
+        "{name:<24} {:>6.2}s wall {:>6.2}s CPU  documents {} → {}, vocabulary {} → {}  [{}]",
         t.elapsed().as_secs_f64(),
+        cpu_secs() - cpu,
         c.documents.0,
         c.documents.1,
         c.vocabulary.0,

@@ -7,6 +7,7 @@ use crate::corpus::Document;
 use crate::text::Analyzer;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use std::fmt::Write;
 
 /// How many bulletins (evenly spread) are read for surface forms. A full extra analysis pass
 /// over 31k bulletins would cost seconds; a term frequent enough to describe a cluster is
@@ -20,17 +21,8 @@ pub fn display_form(word: &str) -> String {
         .collect()
 }
 
-/// Term id → its surface forms (as written) and their counts; a stem has only a few forms, so
-/// a linear scan finds a repeat without allocating.
-type Tally = FxHashMap<u32, Vec<(String, u32)>>;
-
-fn count(tally: &mut Tally, id: u32, word: &str) {
-    let forms = tally.entry(id).or_default();
-    match forms.iter_mut().find(|(f, _)| f == word) {
-        Some((_, n)) => *n += 1,
-        None => forms.push((word.to_string(), 1)),
-    }
-}
+/// Counts of `word\0id` keys: one reused key buffer, so a repeat costs a hash and no allocation.
+type Tally = FxHashMap<String, u32>;
 
 /// The most frequent surface word of each of `n_terms` terms ("" when unseen or a bigram), from
 /// at most [`SAMPLE`] of `docs`. `term_id` maps a stem to its term id.
@@ -42,7 +34,7 @@ pub fn surface_words(
 ) -> Vec<String> {
     let step = docs.len().div_ceil(SAMPLE).max(1);
     let sample: Vec<&Document> = docs.iter().step_by(step).collect();
-    // Few, large chunks: merging per-chunk tallies is the costly part, not analysing.
+    // Few, large chunks: merging per-chunk tallies costs more than analysing.
     let chunk = sample
         .len()
         .div_ceil(2 * rayon::current_num_threads())
@@ -51,38 +43,54 @@ pub fn surface_words(
         .par_chunks(chunk)
         .map(|chunk| {
             let mut tally = Tally::default();
+            let mut key = String::new();
             for d in chunk {
                 let text = d.full_text();
                 analyzer.for_each_term(&text, |stem, span| {
-                    if let Some(id) = term_id(stem) {
-                        count(&mut tally, id, &text[span]);
+                    let Some(id) = term_id(stem) else { return };
+                    key.clear();
+                    key.push_str(&text[span]);
+                    key.push('\0');
+                    let _ = write!(key, "{id}");
+                    match tally.get_mut(key.as_str()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            tally.insert(key.clone(), 1);
+                        }
                     }
                 });
             }
             tally
         })
         .collect();
-    // Forms that differ only in tatweel or vowel marks are one word.
-    let mut total: FxHashMap<u32, FxHashMap<String, u32>> = FxHashMap::default();
+    // Spellings that differ only in tatweel or vowel marks are one word.
+    let mut forms: FxHashMap<(u32, String), u32> = FxHashMap::default();
     for tally in tallies {
-        for (id, forms) in tally {
-            let merged = total.entry(id).or_default();
-            for (form, n) in forms {
-                *merged.entry(display_form(&form)).or_insert(0) += n;
-            }
+        for (key, n) in tally {
+            let Some((word, id)) = key.split_once('\0') else {
+                continue;
+            };
+            let Ok(id) = id.parse::<u32>() else { continue };
+            *forms.entry((id, display_form(word))).or_insert(0) += n;
         }
     }
-    let mut best = vec![String::new(); n_terms];
-    for (id, forms) in total {
+    let mut best: Vec<(u32, String)> = vec![(0, String::new()); n_terms];
+    for ((id, word), n) in forms {
+        let Some(slot) = best.get_mut(id as usize) else {
+            continue;
+        };
         // Most frequent, then shortest, then alphabetical: the same answer on every run.
-        let pick = forms
-            .into_iter()
-            .min_by(|a, b| (b.1, a.0.len(), &a.0).cmp(&(a.1, b.0.len(), &b.0)));
-        if let (Some(slot), Some((word, _))) = (best.get_mut(id as usize), pick) {
-            *slot = word;
+        let better = (n, std::cmp::Reverse(word.len()), std::cmp::Reverse(&word))
+            > (
+                slot.0,
+                std::cmp::Reverse(slot.1.len()),
+                std::cmp::Reverse(&slot.1),
+            );
+        if slot.0 == 0 || better {
+            *slot = (n, word);
         }
     }
-    best
+    best.into_iter().map(|(_, w)| w).collect()
 }
 
 #[cfg(test)]

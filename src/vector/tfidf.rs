@@ -151,6 +151,8 @@ impl Vectorizer {
                         }
                     });
                 }
+                // Growth slack would be a good part of the peak memory.
+                buckets.iter_mut().for_each(Vec::shrink_to_fit);
                 (uni_df, buckets)
             })
             .collect();
@@ -193,20 +195,21 @@ impl Vectorizer {
             })
             .collect();
         named.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        let named: Vec<(String, u64, u32)> =
-            named.into_iter().map(|(_, t, k, d)| (t, k, d)).collect();
         let mut uni_id = vec![u32::MAX; n_stems];
         let mut bi_id: FxHashMap<u64, u32> = FxHashMap::default();
-        for (i, (_, key, _)) in named.iter().enumerate() {
-            if is_unigram(*key) {
-                uni_id[(*key >> 32) as usize] = i as u32;
+        bi_id.reserve(named.len());
+        let mut df: Vec<u32> = Vec::with_capacity(named.len());
+        let mut terms: Vec<String> = Vec::with_capacity(named.len());
+        for (i, (_, text, key, d)) in named.into_iter().enumerate() {
+            if is_unigram(key) {
+                uni_id[(key >> 32) as usize] = i as u32;
             } else {
-                bi_id.insert(*key, i as u32);
+                bi_id.insert(key, i as u32);
             }
+            df.push(d);
+            terms.push(text);
         }
-        let df: Vec<u32> = named.iter().map(|&(_, _, d)| d).collect();
         let idf: Vec<f32> = df.iter().map(|&d| smoothed_idf(n_docs, d)).collect();
-        let terms: Vec<String> = named.into_iter().map(|(t, _, _)| t).collect();
         let vectorizer = Vectorizer::from_parts(params, n_docs, terms, df, idf);
 
         // The rows.
@@ -390,12 +393,13 @@ impl Vectorizer {
     }
 }
 
-/// Term → id lookup over the vocabulary itself: an open-addressing table of ids, so loading a
-/// model hashes each term once and copies none.
+/// Term → id lookup over the vocabulary itself: an open-addressing table of ids tagged with 32
+/// bits of their term's hash, so loading a model hashes each term once and copies none, and a
+/// lookup compares strings only when the tags agree (nearly always the term itself).
 #[derive(Debug, Clone, Default)]
 struct TermIndex {
-    /// Id + 1 of a term (0: empty); a power of two long, at most half full.
-    slots: Vec<u32>,
+    /// `tag << 32 | (id + 1)` of a term (0: empty); a power of two long, at most half full.
+    slots: Vec<u64>,
 }
 
 impl TermIndex {
@@ -405,14 +409,26 @@ impl TermIndex {
         };
         let mask = index.slots.len() - 1;
         for (id, term) in terms.iter().enumerate() {
-            let mut i = term_hash(term) as usize & mask;
+            let (mut i, tag) = index.slot(term);
             // A repeated term takes its last id, as collecting into a map would.
-            while index.slots[i] != 0 && terms[index.slots[i] as usize - 1] != *term {
+            while index.slots[i] != 0 && terms[(index.slots[i] as u32 - 1) as usize] != *term {
                 i = (i + 1) & mask;
             }
-            index.slots[i] = u32::try_from(id + 1).expect("fewer than 2^32 terms");
+            let id = u32::try_from(id + 1).expect("fewer than 2^32 - 1 terms");
+            index.slots[i] = (tag as u64) << 32 | id as u64;
         }
         index
+    }
+
+    /// The home slot (the top bits of the term's mixed hash) and the tag (its low bits).
+    #[inline]
+    fn slot(&self, term: &str) -> (usize, u32) {
+        use std::hash::BuildHasher;
+        let h = rustc_hash::FxBuildHasher
+            .hash_one(term)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let bits = self.slots.len().trailing_zeros();
+        ((h >> (64 - bits)) as usize, h as u32)
     }
 
     #[inline]
@@ -421,21 +437,21 @@ impl TermIndex {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let mut i = term_hash(term) as usize & mask;
+        let (mut i, tag) = self.slot(term);
         loop {
-            match self.slots[i] {
-                0 => return None,
-                s if terms[s as usize - 1] == term => return Some(s - 1),
-                _ => i = (i + 1) & mask,
+            let s = self.slots[i];
+            if s == 0 {
+                return None;
             }
+            if (s >> 32) as u32 == tag {
+                let id = s as u32 - 1;
+                if terms[id as usize] == term {
+                    return Some(id);
+                }
+            }
+            i = (i + 1) & mask;
         }
     }
-}
-
-#[inline]
-fn term_hash(term: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(term)
 }
 
 /// A document's stems in one buffer (no `String` per stem).
