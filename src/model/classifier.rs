@@ -314,7 +314,8 @@ fn fit_pooled_blend(
         .collect()
 }
 
-/// Folds that keep each publication day whole, or `None` when there are too few known days.
+/// Folds that keep each publication day whole (undated documents are spread over all folds), or
+/// `None` when fewer than `k` days are known.
 fn day_folds(examples: &[Example], k: usize) -> Option<Vec<usize>> {
     let mut days: Vec<&str> = examples
         .iter()
@@ -323,13 +324,17 @@ fn day_folds(examples: &[Example], k: usize) -> Option<Vec<usize>> {
         .collect();
     days.sort_unstable();
     days.dedup();
-    if days.len() < k || examples.iter().any(|e| e.day.is_empty()) {
+    if days.len() < k {
         return None;
     }
     Some(
         examples
             .iter()
-            .map(|e| days.binary_search(&e.day).expect("collected above") % k)
+            .enumerate()
+            .map(|(i, e)| match days.binary_search(&e.day) {
+                Ok(d) => d % k,
+                Err(_) => i % k,
+            })
             .collect(),
     )
 }
