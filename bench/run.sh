@@ -40,7 +40,8 @@ SPEED=target/release/examples/speed
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
+num() { [[ "$1" =~ ^[0-9.]+$ ]]; }
+ratio() { if num "$1" && num "$2"; then awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; else echo n/a; fi; }
 # hyperfine's median of a command, seconds.
 hf() {
     local name=$1 runs=$2
@@ -113,7 +114,7 @@ SIZE_31K=$(stat -c %s "$OUT/model31k/model.amn" 2>/dev/null || echo 0)
 LOAD_DEFAULT=$($SPEED load "$MODEL" --repeat "$RUNS" | tee -a "$RAW" | jq .seconds)
 LOAD_31K=$($SPEED load "$OUT/model31k" --repeat "$SLOW_RUNS" | tee -a "$RAW" | jq .seconds)
 
-ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+ms() { if num "$1"; then awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; else echo n/a; fi; }
 per_s() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1e6 }'; }
 

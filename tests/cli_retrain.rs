@@ -686,3 +686,40 @@ fn writers_killed_at_each_commit_step_and_half_lines_are_survived() {
     check_store(&store, false);
     assert_eq!(info(&model)["documents"], documents + 1);
 }
+
+#[test]
+fn a_taken_id_gets_a_suffix_and_stdin_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, _) = trained(dir.path());
+    let mut rng = Lcg(31);
+    let a = write(
+        dir.path(),
+        "a.jsonl",
+        json_line("g1", &bulletin(&mut rng, Some(2), 12), None) + "\n",
+    );
+    amn()
+        .args(["add", "--no-eval", "--model"])
+        .arg(&model)
+        .arg(&a)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("added    g1~2 (id g1 was taken)"));
+    amn()
+        .args(["add", "--no-eval", "--label", "narcotics", "--model"])
+        .arg(&model)
+        .arg("-")
+        .write_stdin(bulletin(&mut rng, Some(3), 12))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("added    stdin [labeled]"));
+    let store = std::fs::read_to_string(model.join("store.jsonl")).unwrap();
+    assert!(store.contains(r#""id":"stdin""#), "{store}");
+    // Both come back from the store when everything is rebuilt.
+    amn()
+        .args(["retrain", "--model"])
+        .arg(&model)
+        .assert()
+        .success();
+    assert_eq!(info(&model)["documents"], 37);
+    assert_eq!(info(&model)["labeled_by_topic"]["narcotics"], 6);
+}

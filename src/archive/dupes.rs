@@ -33,11 +33,22 @@ pub struct Group {
 impl Dupes {
     /// Documents that are copies of an earlier one: all but the first of each group.
     pub fn redundant(&self) -> Vec<usize> {
-        let mut out: Vec<usize> = self
-            .groups
-            .iter()
-            .flat_map(|g| g.docs.iter().skip(1).map(|&d| d as usize))
-            .collect();
+        self.redundant_by(|_| false)
+    }
+
+    /// All but one document of each group: the first that `keep` prefers (e.g. a hand-labeled
+    /// copy, so dropping copies never drops labels), else the first.
+    pub fn redundant_by(&self, keep: impl Fn(u32) -> bool) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for g in &self.groups {
+            let kept = g
+                .docs
+                .iter()
+                .copied()
+                .find(|&d| keep(d))
+                .unwrap_or(g.docs[0]);
+            out.extend(g.docs.iter().filter(|&&d| d != kept).map(|&d| d as usize));
+        }
         out.sort_unstable();
         out
     }
@@ -277,6 +288,7 @@ mod tests {
         assert_eq!(d.groups[0].min_score, 0.91);
         assert_eq!(d.groups[1].docs, [7, 8]);
         assert_eq!(d.redundant(), [3, 5, 8]);
+        assert_eq!(d.redundant_by(|x| x == 5 || x == 8), [0, 3, 7]);
     }
 
     #[test]

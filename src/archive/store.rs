@@ -125,10 +125,6 @@ fn strings<S: AsRef<str>>(items: impl Iterator<Item = S>) -> Result<(Vec<u32>, V
     Ok((offsets, bytes))
 }
 
-fn bytes_of<T: bytemuck::NoUninit>(v: &[T]) -> Vec<u8> {
-    bytemuck::cast_slice(v).to_vec()
-}
-
 impl Archive {
     /// Builds the archive of `model`. `docs` (the training documents, in any order) teach the
     /// readable surface word of each stem; without them terms are shown as stems.
@@ -176,23 +172,23 @@ impl Archive {
             nnz: postings.docs.len() as u64,
         };
         let meta_json = serde_json::to_vec(&meta).map_err(|e| Error::Invalid(e.to_string()))?;
-        let parts: [Vec<u8>; N_SECTIONS] = [
-            meta_json,
-            bytes_of(&term_off),
-            term_bytes,
-            bytes_of(&v.idf),
-            bytes_of(&postings.offsets),
-            bytes_of(&postings.docs),
-            bytes_of(&postings.weights),
-            bytes_of(&id_off),
-            id_bytes,
-            bytes_of(&title_off),
-            title_bytes,
-            labels,
-            bytes_of(&word_off),
-            word_bytes,
+        // Borrowed, not copied: the file buffer is the only second copy of the postings.
+        let parts: [&[u8]; N_SECTIONS] = [
+            &meta_json,
+            bytemuck::cast_slice(&term_off),
+            &term_bytes,
+            bytemuck::cast_slice(&v.idf),
+            bytemuck::cast_slice(&postings.offsets),
+            bytemuck::cast_slice(&postings.docs),
+            bytemuck::cast_slice(&postings.weights),
+            bytemuck::cast_slice(&id_off),
+            &id_bytes,
+            bytemuck::cast_slice(&title_off),
+            &title_bytes,
+            &labels,
+            bytemuck::cast_slice(&word_off),
+            &word_bytes,
         ];
-        drop(postings);
         let words = encode(&parts, stamp);
         Archive::from_backing(Backing::Owned(words))
     }
@@ -446,7 +442,7 @@ impl Archive {
 }
 
 /// Lays out header and sections in one 8-aligned buffer.
-fn encode(parts: &[Vec<u8>; N_SECTIONS], stamp: ModelStamp) -> Vec<u64> {
+fn encode(parts: &[&[u8]; N_SECTIONS], stamp: ModelStamp) -> Vec<u64> {
     let mut table = Vec::with_capacity(N_SECTIONS);
     let mut at = HEADER_LEN;
     for p in parts {

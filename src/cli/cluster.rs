@@ -51,7 +51,12 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
             .iter()
             .map(|(k, s)| format!("{k}:{s:.3}"))
             .collect();
-        writeln!(out, "k by silhouette (k:score): {}\n", tried.join(" "))?;
+        writeln!(
+            out,
+            "k by silhouette (k:score): {} -> k = {}\n",
+            tried.join(" "),
+            clustering.clusters.len()
+        )?;
     }
     for c in &clustering.clusters {
         if args.json {

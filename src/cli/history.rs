@@ -1,6 +1,7 @@
 //! `amn history` (the kept versions of a model) and `amn rollback` (make one current again).
 
 use super::common::ModelArg;
+use super::info::print_json_line;
 use amn::model::history::{KEEP, kept};
 use amn::model::lineage::{Commit, CvFigures};
 use amn::model::rebuild;
@@ -45,7 +46,7 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<()> {
             if let Some(o) = v.as_object_mut() {
                 o.remove("root");
             }
-            println!("{v}");
+            print_json_line(&v)?;
         }
         return Ok(());
     }
@@ -57,7 +58,7 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<()> {
         let mark = if c.version == current { "*" } else { " " };
         let f1 =
             c.cv.map_or("-".to_string(), |f| format!("{:.3}", f.topics_macro_f1));
-        println!(
+        let line = format!(
             "{mark} {:>7}  {:<19}  {:<8}  {:>9}  {:>7}  {:>10}  {:>8}  {}",
             c.version,
             utc(c.created),
@@ -68,6 +69,7 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<()> {
             f1,
             c.note
         );
+        println!("{}", line.trim_end());
     }
     println!("(* current; macro-F1: topics, 3-fold CV over the labeled documents, when measured)");
     if older > 0 {

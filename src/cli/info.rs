@@ -22,11 +22,20 @@ pub fn run(args: InfoArgs) -> anyhow::Result<()> {
     let snap = open(&args.model.model)?;
     let info = describe(&snap);
     if args.json {
-        println!("{info}");
+        print_json_line(&info)?;
     } else {
         print_text(&info);
     }
     Ok(())
+}
+
+/// Writes one JSON line; a closed pipe (`| head`) is not an error.
+pub fn print_json_line(v: &Value) -> std::io::Result<()> {
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{v}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
 }
 
 /// Everything `info` says, as JSON (the text form is printed from it).

@@ -34,12 +34,14 @@ pub fn run(args: LabelArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut w = Writer::open(&args.model.model, "amn label")?;
     let labels = (!args.clear).then(|| labels_of(args.primary, &args.topics.unwrap_or_default()));
-    let old = w
-        .model
-        .archive
-        .iter()
-        .find(|a| a.id == args.id)
-        .and_then(|a| a.labels.clone());
+    // Several documents can share an id (e.g. a labeled copy of an archived article).
+    let mut old: Vec<Option<amn::Labels>> = Vec::new();
+    for a in w.model.archive.iter().filter(|a| a.id == args.id) {
+        if !old.contains(&a.labels) {
+            old.push(a.labels.clone());
+        }
+    }
+    let n = w.model.archive.iter().filter(|a| a.id == args.id).count();
     let progress = spinner("relabeling");
     let step = |m: &str| progress.set_message(m.to_string());
     let change = update::label(&mut w, &args.id, labels.clone(), !args.no_eval, &step)?;
@@ -56,7 +58,18 @@ pub fn run(args: LabelArgs) -> anyhow::Result<()> {
             format!("{topics} (primary {})", l.primary)
         }
     };
-    println!("{}: {} → {}", args.id, show(&old), show(&labels));
+    let copies = if n > 1 {
+        format!(" ({n} documents)")
+    } else {
+        String::new()
+    };
+    let old: Vec<String> = old.iter().map(show).collect();
+    println!(
+        "{}{copies}: {} → {}",
+        args.id,
+        old.join(" / "),
+        show(&labels)
+    );
     print_change(&change, &w, started);
     Ok(())
 }

@@ -33,7 +33,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let (mut docs, mut skipped) = (Vec::new(), 0);
     for path in &args.corpus {
         let (d, s) = load_corpus(std::slice::from_ref(path), &progress);
-        trainer.source(path, &d);
+        trainer.source(path, &d)?;
         docs.extend(d);
         skipped += s;
     }
@@ -50,7 +50,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let mut removed = Vec::new();
     if args.dedupe && !dupes.groups.is_empty() {
         progress.set_message("training again without near-duplicates");
-        removed = dupes.redundant();
+        removed = dupes.redundant_by(|d| docs[d as usize].labels.is_some());
         amn::archive::dupes::remove(&mut docs, &removed);
         Trained { model, prepared } = fit::train(&docs, args.options.settings(), &lexicon)?;
     }

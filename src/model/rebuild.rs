@@ -16,13 +16,20 @@ use std::path::Path;
 use std::time::Instant;
 
 impl Trainer {
-    /// Notes one `--corpus` source (in order) and the documents read from it.
-    pub fn source(&mut self, path: &Path, docs: &[Document]) {
-        self.sources.push((path.to_path_buf(), docs.len()));
+    /// Notes one `--corpus` source (in order) and the documents read from it, fingerprinting
+    /// it now. A source that could not be read at all (no documents) is left out, as training
+    /// leaves it out.
+    pub fn source(&mut self, path: &Path, docs: &[Document]) -> Result<()> {
+        if docs.is_empty() && !path.exists() {
+            return Ok(());
+        }
+        self.sources
+            .push(SourceRef::describe(path, &self.paths.dir, docs.len())?);
         if path.as_os_str() == "-" {
             // Standard input cannot be read again: its documents go into the store.
             self.stdin.extend(docs.iter().cloned());
         }
+        Ok(())
     }
 
     /// Commits a freshly trained model as version [`Trainer::version`], the root of a new
@@ -38,11 +45,6 @@ impl Trainer {
         lexicon_text: &str,
         custom_lexicon: bool,
     ) -> Result<Commit> {
-        let refs = self
-            .sources
-            .iter()
-            .map(|(path, n)| SourceRef::describe(path, &self.paths.dir, *n))
-            .collect::<Result<Vec<_>>>()?;
         let stdin = self
             .stdin
             .iter()
@@ -65,7 +67,7 @@ impl Trainer {
             vocabulary: model.vectorizer.len(),
             cv: None,
             root: Some(Root {
-                sources: refs,
+                sources: self.sources.clone(),
                 settings: model.meta.settings,
                 lexicon: LexiconRef::new(lexicon_text, !custom_lexicon),
                 removed: removed.to_vec(),
@@ -98,7 +100,7 @@ pub fn retrain(w: &mut Writer, progress: &dyn Fn(&str)) -> Result<Change> {
         labeled: (before.meta.labeled, model.meta.labeled),
         vocabulary: (before.vectorizer.len(), model.vectorizer.len()),
         cv: None,
-        reanalysed: true,
+        reanalysed: false,
         timings: Vec::new(),
     };
     let note = if root.lexicon.builtin_changed() {
@@ -126,24 +128,28 @@ pub fn retrain(w: &mut Writer, progress: &dyn Fn(&str)) -> Result<Change> {
     Ok(change)
 }
 
-/// The version a plain `amn rollback` restores: the one before the current content (a
-/// rollback's own parent is the version it restored, so repeated rollbacks walk back).
-pub fn default_target(w: &Writer) -> Option<u64> {
+/// The version a plain `amn rollback` restores: the parent of the version whose content is
+/// current (a rollback's own parent is the version it restored, so repeated rollbacks walk
+/// back). `Err` names that version when it has no parent (a `train`).
+pub fn default_target(w: &Writer) -> std::result::Result<u64, u64> {
     let mut c = &w.lineage.commit;
     while c.action == Action::Rollback {
-        c = w.journal.commit(c.parent?)?;
+        match c.parent.and_then(|p| w.journal.commit(p)) {
+            Some(p) => c = p,
+            None => break,
+        }
     }
-    c.parent
+    c.parent.ok_or(c.version)
 }
 
 /// Makes kept version `to` (default: [`default_target`]) current again, as a new version.
 pub fn rollback(w: &mut Writer, to: Option<u64>) -> Result<Commit> {
-    let to = match to.or_else(|| default_target(w)) {
-        Some(n) => n,
-        None => {
+    let to = match to.map_or_else(|| default_target(w), Ok) {
+        Ok(n) => n,
+        Err(v) => {
             return Err(Error::Invalid(format!(
-                "version {} has no earlier version to roll back to",
-                w.lineage.commit.version
+                "the current content is version {v}, trained from scratch: name the version to \
+                 restore with --to (see `amn history`)"
             )));
         }
     };

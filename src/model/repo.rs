@@ -272,8 +272,8 @@ pub struct Trainer {
     pub paths: ModelDir,
     /// The version the training will make.
     pub version: u64,
-    /// Sources noted so far, with their document counts.
-    pub sources: Vec<(PathBuf, usize)>,
+    /// Sources noted so far.
+    pub sources: Vec<super::sources::SourceRef>,
     /// Documents read from standard input.
     pub stdin: Vec<crate::corpus::Document>,
     _lock: WriteLock,

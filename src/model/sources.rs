@@ -61,7 +61,9 @@ impl SourceRef {
 
     /// Where the source is now: relative to the model directory, else the absolute path.
     pub fn locate(&self, model_dir: &Path) -> PathBuf {
-        let rel = model_dir.join(&self.path);
+        // From the canonical directory, as the relative path was made (so `..` is lexical).
+        let dir = std::fs::canonicalize(model_dir).unwrap_or_else(|_| model_dir.to_path_buf());
+        let rel = tidy(&dir.join(&self.path));
         if Path::new(&self.path).is_relative() && rel.exists() {
             rel
         } else if Path::new(&self.absolute).exists() {
@@ -103,7 +105,12 @@ impl SourceRef {
     /// skipped them.
     pub fn read(&self, model_dir: &Path) -> Result<Vec<Document>> {
         let path = self.verify(model_dir)?;
-        Ok(open_input(&path)?.filter_map(|d| d.ok()).collect())
+        match open_input(&path) {
+            Ok(items) => Ok(items.filter_map(|d| d.ok()).collect()),
+            // It gave nothing to training either (e.g. a directory without bulletins).
+            Err(_) if self.documents == 0 => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -153,6 +160,23 @@ fn file_crc(path: &Path) -> Result<(u64, u32)> {
     Ok((total, h.finalize()))
 }
 
+/// `a/b/../c` as `a/c` (lexically: fine for the paths built here, which climb out of a model
+/// directory that exists).
+fn tidy(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `path` relative to `base` (both absolute and canonical), with `..` as needed.
 fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
     let p: Vec<Component> = path.components().collect();
@@ -174,6 +198,15 @@ fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tidy_drops_climbs_over_named_directories() {
+        assert_eq!(
+            tidy(Path::new("/tmp/m/../c.jsonl")),
+            Path::new("/tmp/c.jsonl")
+        );
+        assert_eq!(tidy(Path::new("m/../../c")), Path::new("../c"));
+    }
 
     #[test]
     fn relative_paths_climb_out_of_the_model_directory() {

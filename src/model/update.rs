@@ -2,12 +2,12 @@
 //! refit from the analysis cache (see [`super::fit`]), measure the change in cross-validated
 //! macro-F1 when labels changed, and commit a new version.
 
+use super::TrainSettings;
 use super::eval::{EvalReport, Split, evaluate};
 use super::fit::{Digest, Prepared, digest, now};
 use super::lineage::{Action, AddRecord, Commit, CvFigures, LabelRecord, Record};
 use super::predict::check_language;
 use super::repo::Writer;
-use super::{Model, TrainSettings};
 use crate::corpus::{Document, Labels};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -84,7 +84,8 @@ pub struct Change {
     pub labeled: (usize, usize),
     pub vocabulary: (usize, usize),
     pub cv: Option<CvChange>,
-    /// The analysis cache did not match, so every document was analysed again.
+    /// The analysis cache did not match, so every document was analysed again (a retrain
+    /// always analyses everything, and says false here).
     pub reanalysed: bool,
     /// Seconds per step.
     pub timings: Vec<(&'static str, f64)>,
@@ -249,9 +250,13 @@ pub fn add(
             format!(", relabeled {}", relabels.len())
         }
     );
-    let cv_docs = CvDocs {
-        relabels: &relabels,
-        new_docs: &new_docs,
+    let cv = match (labels_changed, opts.evaluate) {
+        (false, _) => CvPlan::Unchanged,
+        (true, true) => CvPlan::Measure(CvDocs {
+            relabels: &relabels,
+            new_docs: &new_docs,
+        }),
+        (true, false) => CvPlan::Skip,
     };
     let change = refit_and_commit(
         w,
@@ -259,7 +264,7 @@ pub fn add(
         records,
         Action::Add,
         note,
-        (opts.evaluate && labels_changed).then_some(cv_docs),
+        cv,
         reanalysed,
         clock,
         progress,
@@ -303,9 +308,13 @@ pub fn label(
         labels,
     };
     let relabels = [record.clone()];
-    let cv_docs = CvDocs {
-        relabels: &relabels,
-        new_docs: &[],
+    let cv = if evaluate {
+        CvPlan::Measure(CvDocs {
+            relabels: &relabels,
+            new_docs: &[],
+        })
+    } else {
+        CvPlan::Skip
     };
     let note = format!("relabeled {id}");
     refit_and_commit(
@@ -314,7 +323,7 @@ pub fn label(
         vec![Record::Label(record)],
         Action::Label,
         note,
-        evaluate.then_some(cv_docs),
+        cv,
         reanalysed,
         clock,
         progress,
@@ -325,6 +334,15 @@ pub fn label(
 struct CvDocs<'a> {
     relabels: &'a [LabelRecord],
     new_docs: &'a [Document],
+}
+
+/// What becomes of the cross-validated figures.
+enum CvPlan<'a> {
+    /// Labels did not change: the figures (over the labeled documents only) still hold.
+    Unchanged,
+    Measure(CvDocs<'a>),
+    /// Labels changed but measuring was declined: no figures.
+    Skip,
 }
 
 fn unchanged(w: &Writer, reanalysed: bool, clock: Clock) -> Change {
@@ -348,7 +366,7 @@ fn refit_and_commit(
     records: Vec<Record>,
     action: Action,
     note: String,
-    cv_docs: Option<CvDocs>,
+    cv_plan: CvPlan,
     reanalysed: bool,
     mut clock: Clock,
     progress: &dyn Fn(&str),
@@ -357,17 +375,21 @@ fn refit_and_commit(
     progress("training the classifier");
     let mut model = prepared.fit(settings, w.model.classifier.lexicon.clone())?;
     clock.lap("fit");
-    let cv = match cv_docs {
-        Some(c) => {
+    let (cv, carried) = match cv_plan {
+        CvPlan::Measure(c) => {
             progress("cross-validating (3 folds over the labeled documents)");
             let (cv, report) = cross_validate_change(w, settings, &c);
             if let Some(r) = report {
                 model.meta.cv_json = serde_json::to_string(&r).ok();
             }
             clock.lap("cross-validate");
-            Some(cv)
+            (Some(cv), None)
         }
-        None => None,
+        CvPlan::Unchanged => {
+            model.meta.cv_json.clone_from(&w.model.meta.cv_json);
+            (None, w.lineage.commit.cv)
+        }
+        CvPlan::Skip => (None, None),
     };
     let before = &w.model;
     let commit = Commit {
@@ -379,7 +401,7 @@ fn refit_and_commit(
         documents: model.meta.documents,
         labeled: model.meta.labeled,
         vocabulary: model.vectorizer.len(),
-        cv: cv.as_ref().and_then(|c| c.after),
+        cv: cv.as_ref().map_or(carried, |c| c.after),
         root: None,
         note,
     };
@@ -469,9 +491,4 @@ pub fn cross_validate(
         primary_accuracy: r.primary_accuracy,
     };
     Ok((f, r))
-}
-
-/// A model's labeled documents (for [`cross_validate`] callers holding only a model).
-pub fn labeled_count(model: &Model) -> usize {
-    model.archive.iter().filter(|a| a.labels.is_some()).count()
 }
