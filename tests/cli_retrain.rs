@@ -202,6 +202,20 @@ fn add_skips_duplicates_reports_bad_lines_and_retrains() {
     assert_eq!(adds.len(), 1);
     assert_eq!(adds[0]["id"], "new1");
     assert_eq!(adds[0]["labels"]["primary"], "narcotics");
+    // The archive index was written again for the new version: `similar` uses it as stored
+    // (no in-memory rebuild note) and finds the added bulletin.
+    let query = write(dir.path(), "query.txt", &new);
+    let found = stdout(
+        amn()
+            .args(["similar", "--json", "--top", "1", "--model"])
+            .arg(&model)
+            .arg(&query)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("note").not()),
+    );
+    let found: Value = serde_json::from_str(found.trim()).unwrap();
+    assert_eq!(found["neighbors"][0]["id"], "new1", "{found}");
     // Adding the same again changes nothing.
     let again = write(
         dir.path(),

@@ -129,6 +129,16 @@ impl Archive {
     /// Builds the archive of `model`. `docs` (the training documents, in any order) teach the
     /// readable surface word of each stem; without them terms are shown as stems.
     pub fn build(model: &Model, docs: Option<&[Document]>, stamp: ModelStamp) -> Result<Archive> {
+        let v = &model.vectorizer;
+        let surface = match docs {
+            Some(docs) => words::surface_words(docs, v.analyzer(), v.len(), |t| v.term_id(t)),
+            None => vec![String::new(); v.len()],
+        };
+        Archive::build_with_words(model, &surface, stamp)
+    }
+
+    /// [`Archive::build`] with the surface word of each term given ("" for none).
+    fn build_with_words(model: &Model, surface: &[String], stamp: ModelStamp) -> Result<Archive> {
         if cfg!(target_endian = "big") {
             return Err(Error::Invalid(
                 "the archive file is little-endian only".into(),
@@ -160,10 +170,6 @@ impl Archive {
                 [e.predicted.index() as u8, hand]
             })
             .collect();
-        let surface = match docs {
-            Some(docs) => words::surface_words(docs, v.analyzer(), v.len(), |t| v.term_id(t)),
-            None => vec![String::new(); v.len()],
-        };
         let (word_off, word_bytes) = strings(surface.iter())?;
         let meta = Meta {
             params: v.params,
@@ -199,6 +205,32 @@ impl Archive {
             Error::bad_model(model_file(model_path), "no saved model to index beside")
         })?;
         let archive = Archive::build(model, Some(docs), stamp)?;
+        archive.save(model_path)?;
+        Ok(archive)
+    }
+
+    /// Indexes the model now saved at `model_path` again after a change to it (add, label,
+    /// retrain, rollback), keeping the readable words of the archive file it replaces; `docs`
+    /// (e.g. the bulletins just added) teach words first.
+    pub fn refresh(model_path: &Path, docs: &[Document]) -> Result<Archive> {
+        let model = Model::load(model_path)?;
+        let stamp = model_stamp(model_path).ok_or_else(|| {
+            Error::bad_model(model_file(model_path), "no saved model to index beside")
+        })?;
+        let v = &model.vectorizer;
+        let mut surface = if docs.is_empty() {
+            vec![String::new(); v.len()]
+        } else {
+            words::surface_words(docs, v.analyzer(), v.len(), |t| v.term_id(t))
+        };
+        if let Ok(old) = Archive::open_file(&archive_file(model_path)) {
+            for (term, word) in v.terms.iter().zip(surface.iter_mut()) {
+                if let (true, Some(id)) = (word.is_empty(), old.term_id(term)) {
+                    word.push_str(old.text(WORD_OFF, WORD_BYTES, id as usize));
+                }
+            }
+        }
+        let archive = Archive::build_with_words(&model, &surface, stamp)?;
         archive.save(model_path)?;
         Ok(archive)
     }

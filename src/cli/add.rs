@@ -1,6 +1,6 @@
 //! `amn add`: add bulletins to a model's document store and retrain it.
 
-use super::common::{ModelArg, spinner};
+use super::common::{ModelArg, refresh_archive, spinner};
 use super::history::delta;
 use amn::corpus::{Label, Labels, Topic, open_input};
 use amn::model::repo::Writer;
@@ -91,7 +91,14 @@ pub fn run(args: AddArgs) -> anyhow::Result<()> {
         None
     } else {
         let step = |m: &str| progress.set_message(m.to_string());
-        Some(update::add(&mut w, docs, opts, &step)?)
+        // A sample for the readable words of new terms (the archive samples no more).
+        let sample: Vec<_> = docs.iter().take(2_000).cloned().collect();
+        let report = update::add(&mut w, docs, opts, &step)?;
+        if report.change.version.is_some() {
+            step("indexing the archive");
+            refresh_archive(&args.model.model, &sample);
+        }
+        Some(report)
     };
     progress.finish_and_clear();
     if let Some(r) = report {

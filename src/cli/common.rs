@@ -8,7 +8,7 @@ use amn::vector::VectorizerParams;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// `--model PATH`, shared by every subcommand that reads or writes a model.
@@ -114,4 +114,15 @@ pub fn spinner(message: &str) -> ProgressBar {
     bar.set_message(message.to_string());
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+/// Indexes the archive of a model a writer has just changed, while it still holds the lock.
+/// The change is committed already, so a failure only warns: `similar` and `cluster` index a
+/// stale archive in memory (slower, same answers).
+pub fn refresh_archive(model: &Path, docs: &[Document]) {
+    if let Err(e) = amn::Archive::refresh(model, docs) {
+        eprintln!(
+            "amn: warning: could not index the archive again ({e}); `amn similar` and `amn cluster` will index it in memory"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! `amn history` (the kept versions of a model) and `amn rollback` (make one current again).
 
-use super::common::ModelArg;
+use super::common::{ModelArg, refresh_archive};
 use super::info::print_json_line;
 use amn::model::history::{KEEP, kept};
 use amn::model::lineage::{Commit, CvFigures};
@@ -85,6 +85,7 @@ pub fn run_rollback(args: RollbackArgs) -> anyhow::Result<()> {
     let mut w = Writer::open(&args.model.model, "amn rollback")?;
     let was = w.lineage.commit.version;
     let c = rebuild::rollback(&mut w, args.to)?;
+    refresh_archive(&args.model.model, &[]);
     println!(
         "restored version {} as version {} (was {was}): {} documents, {} labeled, vocabulary {} terms -> {}",
         c.parent.unwrap_or_default(),

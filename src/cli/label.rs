@@ -1,7 +1,7 @@
 //! `amn label`: correct the labels of a stored document, and retrain.
 
 use super::add::{labels_of, parse_label, parse_topic, print_change};
-use super::common::{ModelArg, spinner};
+use super::common::{ModelArg, refresh_archive, spinner};
 use amn::corpus::{Label, Topic};
 use amn::model::repo::Writer;
 use amn::model::update;
@@ -45,6 +45,10 @@ pub fn run(args: LabelArgs) -> anyhow::Result<()> {
     let progress = spinner("relabeling");
     let step = |m: &str| progress.set_message(m.to_string());
     let change = update::label(&mut w, &args.id, labels.clone(), !args.no_eval, &step)?;
+    if change.version.is_some() {
+        step("indexing the archive");
+        refresh_archive(&args.model.model, &[]);
+    }
     progress.finish_and_clear();
     let show = |l: &Option<amn::Labels>| match l {
         None => "unlabeled".to_string(),

@@ -1,7 +1,7 @@
 //! `amn retrain`: rebuild a model from its training corpora and its document store.
 
 use super::add::print_change;
-use super::common::{ModelArg, spinner};
+use super::common::{ModelArg, refresh_archive, spinner};
 use amn::model::rebuild;
 use amn::model::repo::Writer;
 use std::time::Instant;
@@ -21,6 +21,8 @@ pub fn run(args: RetrainArgs) -> anyhow::Result<()> {
     let lexicon_changed = w.lineage.root.lexicon.builtin_changed();
     let step = |m: &str| progress.set_message(m.to_string());
     let change = rebuild::retrain(&mut w, &step)?;
+    step("indexing the archive");
+    refresh_archive(&args.model.model, &[]);
     progress.finish_and_clear();
     let sources = w.lineage.root.sources.len();
     let added = w.lineage.added_docs().count();
