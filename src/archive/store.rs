@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub const MAGIC: &[u8; 8] = b"AMNARCHV";
 /// Bumped whenever the layout changes; other versions are rebuilt from the model.
 pub const FORMAT_VERSION: u32 = 1;
-pub const EXTENSION: &str = "amx";
+pub const EXTENSION: &str = crate::model::file::ARCHIVE_EXTENSION;
 
 const META: usize = 0;
 const TERM_OFF: usize = 1;

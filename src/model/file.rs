@@ -10,6 +10,8 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+/// Extension of the archive index beside a model file (see `crate::archive`).
+pub const ARCHIVE_EXTENSION: &str = "amx";
 pub const MAGIC: &[u8; 8] = b"AMNMODEL";
 /// Bumped whenever the payload layout changes; other versions are refused.
 pub const FORMAT_VERSION: u32 = 1;

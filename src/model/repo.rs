@@ -15,7 +15,7 @@
 
 use super::Model;
 use super::cache;
-use super::file::{MODEL_FILE, decode, model_file};
+use super::file::{ARCHIVE_EXTENSION, MODEL_FILE, decode, model_file};
 use super::fit::Prepared;
 use super::history::{clean_temporaries, install, prune, version_file};
 use super::lineage::{Commit, Journal, Lineage, Record};
@@ -213,7 +213,12 @@ impl Writer {
 fn clean(paths: &ModelDir) {
     clean_temporaries(
         &[&paths.dir],
-        &[&file_name(&paths.model), &file_name(&paths.cache)],
+        &[
+            &file_name(&paths.model),
+            &file_name(&paths.cache),
+            // The archive index, written by the CLI under the same lock.
+            &file_name(&paths.model.with_extension(ARCHIVE_EXTENSION)),
+        ],
     );
     clean_temporaries(&[&paths.history], &["model."]);
 }
