@@ -273,3 +273,42 @@ fn corrupt_foreign_and_missing_models_are_refused_clearly() {
         .code(4)
         .stderr(predicate::str::contains("no model here"));
 }
+
+#[test]
+fn eval_writes_every_test_prediction_beside_its_hand_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let dev = std::fs::read_to_string(dev_jsonl()).unwrap();
+    let small: String = dev.lines().take(40).map(|l| format!("{l}\n")).collect();
+    let corpus = write(dir.path(), "small.jsonl", small);
+    let file = dir.path().join("predictions.jsonl");
+    let report = amn()
+        .args(["eval", "--folds", "2", "--json", "--corpus"])
+        .arg(&corpus)
+        .arg("--predictions")
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 40);
+    let accuracy = report["primary_accuracy"].as_f64().unwrap();
+    let right = lines
+        .iter()
+        .filter(|p| p["primary"] == p["true_primary"])
+        .count();
+    assert!((right as f64 / 40.0 - accuracy).abs() < 1e-9);
+    for p in &lines {
+        let wrong = p["primary"] != p["true_primary"] || p["topics"] != p["true_topics"];
+        assert_eq!(p["error"], wrong, "{p}");
+        for (_, s) in p["scores"].as_object().unwrap() {
+            assert!((0.0..=1.0).contains(&s.as_f64().unwrap()));
+        }
+    }
+}

@@ -266,6 +266,46 @@ fn labels_given_on_the_command_line_and_cv_change_is_reported() {
 }
 
 #[test]
+fn train_with_cv_records_the_figures_add_compares_against() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = corpus(dir.path(), "corpus.jsonl", 7);
+    let model = dir.path().join("model");
+    amn()
+        .args(["train", "--cv", "3", "--corpus", "seeds"])
+        .arg(&c)
+        .arg("--model")
+        .arg(&model)
+        .assert()
+        .success();
+    let history = stdout(
+        amn()
+            .args(["history", "--json", "--model"])
+            .arg(&model)
+            .assert()
+            .success(),
+    );
+    let v1: Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
+    assert_eq!(v1["cv"]["folds"], 3, "{v1}");
+    // Over the labeled documents only, as `add` measures.
+    assert_eq!(v1["cv"]["labeled"], 29, "{v1}");
+    let recorded = v1["cv"]["topics_macro_f1"].as_f64().unwrap();
+    let mut rng = Lcg(11);
+    let a = write(dir.path(), "a.txt", bulletin(&mut rng, Some(2), 14));
+    let out = stdout(
+        amn()
+            .args(["add", "--label", "counter_terrorism", "--model"])
+            .arg(&model)
+            .arg(&a)
+            .assert()
+            .success(),
+    );
+    assert!(
+        out.contains(&format!("macro-F1    topics {recorded:.3} → ")),
+        "{out}"
+    );
+}
+
+#[test]
 fn label_history_and_rollback() {
     let dir = tempfile::tempdir().unwrap();
     let (model, _) = trained(dir.path());

@@ -2,8 +2,9 @@
 
 use super::common::{TrainOptions, load_corpus, spinner};
 use amn::corpus::Label;
-use amn::model::eval::{EvalReport, Split, evaluate};
-use std::path::PathBuf;
+use amn::model::eval::{EvalReport, Prediction, Split, evaluate};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum SplitBy {
@@ -31,6 +32,10 @@ pub struct EvalArgs {
     /// One JSON object.
     #[arg(long)]
     json: bool,
+    /// Also write each test document's prediction and hand labels to this file (JSONL: `id`,
+    /// `title`, `primary`, `topics`, `scores`, `true_primary`, `true_topics`, `error`).
+    #[arg(long, value_name = "FILE")]
+    predictions: Option<PathBuf>,
     /// Also draw the confusion matrix into this directory (confusion.png).
     #[arg(long, value_name = "DIR")]
     plot: Option<PathBuf>,
@@ -66,6 +71,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string(&report)?);
     } else {
         print_report(&report);
+    }
+    if let Some(file) = &args.predictions {
+        write_predictions(file, &report.predictions)
+            .with_context(|| format!("cannot write {}", file.display()))?;
     }
     if let Some(dir) = &args.plot {
         let fig = amn::plot::confusion::ConfusionPlot::new(&report)?;
@@ -134,4 +143,16 @@ fn short(l: Label) -> &'static str {
         "narcotics" => "narco",
         _ => "other",
     }
+}
+
+fn write_predictions(file: &Path, predictions: &[Prediction]) -> anyhow::Result<()> {
+    let mut out = String::new();
+    for p in predictions {
+        let mut v = serde_json::to_value(p)?;
+        v["error"] = p.is_error().into();
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    amn::model::file::write_atomically(file, &[out.as_bytes()])?;
+    Ok(())
 }

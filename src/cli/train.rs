@@ -1,8 +1,11 @@
 //! `amn train`: build a model from labeled and unlabeled documents.
 
 use super::common::{ModelArg, TrainOptions, load_corpus, spinner};
+use amn::Document;
 use amn::model::eval::{Split, evaluate};
 use amn::model::fit::{self, Trained};
+use amn::model::lineage::CvFigures;
+use amn::model::update::{CV_FOLDS, CV_SEED, cross_validate};
 use anyhow::bail;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,7 +59,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     }
     if let Some(k) = args.cv {
         progress.set_message(format!("cross-validating ({k} folds)"));
-        let split = Split::KFold { k, seed: 42 };
+        let split = Split::KFold { k, seed: CV_SEED };
         let kfold = evaluate(&docs, args.options.settings(), &lexicon, split, |_, _| {})?;
         let date = evaluate(
             &docs,
@@ -65,6 +68,20 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             Split::Date,
             |_, _| {},
         )?;
+        // The figures `amn add` and `amn label` compare against: CV_FOLDS folds over the
+        // labeled documents alone (the k-fold above reused when it is exactly that).
+        let labeled: Vec<Document> = docs
+            .iter()
+            .filter(|d| d.labels.is_some())
+            .cloned()
+            .collect();
+        trainer.cv = if k == CV_FOLDS && labeled.len() == docs.len() {
+            Some(CvFigures::from(&kfold))
+        } else {
+            cross_validate(&labeled, args.options.settings(), &lexicon)
+                .ok()
+                .map(|(f, _)| f)
+        };
         model.meta.cv_json = Some(serde_json::to_string(
             &serde_json::json!({ "kfold": kfold, "date": date }),
         )?);

@@ -6,6 +6,7 @@ use super::{Model, TrainSettings};
 use crate::corpus::{Document, Label, N_LABELS, N_TOPICS, Topic};
 use crate::error::{Error, Result};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// How to split the labeled documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,29 @@ pub struct EvalReport {
     pub calibration: Vec<CalibrationBin>,
     /// Expected calibration error: Σ (bin share × |mean score − observed rate|).
     pub expected_calibration_error: f64,
+    /// Every test document's prediction, in test order (not part of the JSON report, which
+    /// the model stores).
+    #[serde(skip)]
+    pub predictions: Vec<Prediction>,
+}
+
+/// What the model trained without a document said of it, beside its hand labels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    pub id: String,
+    pub title: String,
+    pub primary: Label,
+    pub topics: Vec<Topic>,
+    pub scores: BTreeMap<Topic, f32>,
+    pub true_primary: Label,
+    pub true_topics: Vec<Topic>,
+}
+
+impl Prediction {
+    /// The hand labels and the prediction differ (primary or topic set).
+    pub fn is_error(&self) -> bool {
+        self.primary != self.true_primary || self.topics != self.true_topics
+    }
 }
 
 /// Of the topic scores that fell in `[low, high)`, how many carried the topic.
@@ -114,6 +138,8 @@ fn as_map<S: serde::Serializer, K: std::fmt::Display>(
 
 /// One labeled document's truth and prediction.
 struct Outcome {
+    id: String,
+    title: String,
     truth: (Label, Vec<Topic>),
     predicted: (Label, Vec<Topic>),
     scores: [f32; N_TOPICS],
@@ -173,6 +199,8 @@ pub fn evaluate(
                 Err(_) => ((Label::Other, Vec::new()), [0.0; N_TOPICS]),
             };
             outcomes.push(Outcome {
+                id: d.id.clone(),
+                title: d.title.clone(),
                 truth: (l.primary, l.topics.clone()),
                 predicted,
                 scores,
@@ -233,6 +261,21 @@ fn report(split: &str, folds: usize, seed: u64, outcomes: &[Outcome]) -> EvalRep
         per_topic,
         per_label,
         confusion,
+        predictions: outcomes
+            .iter()
+            .map(|o| Prediction {
+                id: o.id.clone(),
+                title: o.title.clone(),
+                primary: o.predicted.0,
+                topics: o.predicted.1.clone(),
+                scores: Topic::ALL
+                    .into_iter()
+                    .map(|t| (t, o.scores[t.index()]))
+                    .collect(),
+                true_primary: o.truth.0,
+                true_topics: o.truth.1.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -253,6 +296,8 @@ mod tests {
     #[test]
     fn report_counts_are_pooled_correctly() {
         let o = |t: Label, tt: Vec<Topic>, p: Label, pt: Vec<Topic>| Outcome {
+            id: String::new(),
+            title: String::new(),
             scores: if pt.is_empty() {
                 [0.05; N_TOPICS]
             } else {

@@ -59,6 +59,19 @@ pub struct CvFigures {
     pub primary_accuracy: f64,
 }
 
+impl From<&super::eval::EvalReport> for CvFigures {
+    fn from(r: &super::eval::EvalReport) -> CvFigures {
+        CvFigures {
+            folds: r.folds,
+            seed: r.seed,
+            labeled: r.documents,
+            topics_macro_f1: r.topics_macro_f1,
+            primary_macro_f1: r.primary_macro_f1,
+            primary_accuracy: r.primary_accuracy,
+        }
+    }
+}
+
 /// The lexicon a lineage was trained with: the built-in one (by checksum, so a changed one is
 /// noticed) or a custom one (its text, since the file may not stay).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -65,7 +65,7 @@ impl Trainer {
             documents: model.meta.documents,
             labeled: model.meta.labeled,
             vocabulary: model.vectorizer.len(),
-            cv: None,
+            cv: self.cv,
             root: Some(Root {
                 sources: self.sources.clone(),
                 settings: model.meta.settings,

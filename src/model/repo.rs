@@ -281,6 +281,9 @@ pub struct Trainer {
     pub sources: Vec<super::sources::SourceRef>,
     /// Documents read from standard input.
     pub stdin: Vec<crate::corpus::Document>,
+    /// Cross-validated figures to record with the version (`amn train --cv`), so the first
+    /// `amn add` of labels compares against them instead of measuring them again.
+    pub cv: Option<super::lineage::CvFigures>,
     _lock: WriteLock,
 }
 
@@ -322,6 +325,7 @@ impl Trainer {
             version,
             sources: Vec::new(),
             stdin: Vec::new(),
+            cv: None,
             _lock: lock,
         })
     }

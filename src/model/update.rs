@@ -482,13 +482,5 @@ pub fn cross_validate(
         seed: CV_SEED,
     };
     let r = evaluate(labeled, settings, lexicon, split, |_, _| {})?;
-    let f = CvFigures {
-        folds: CV_FOLDS,
-        seed: CV_SEED,
-        labeled: labeled.len(),
-        topics_macro_f1: r.topics_macro_f1,
-        primary_macro_f1: r.primary_macro_f1,
-        primary_accuracy: r.primary_accuracy,
-    };
-    Ok((f, r))
+    Ok((CvFigures::from(&r), r))
 }
