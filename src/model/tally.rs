@@ -238,12 +238,76 @@ impl Tally {
         }
         // Untouched frequent terms may come back into range as the document count grows.
         touched.append(&mut frequent);
+        for (d, n) in self.df.iter_mut().zip(delta) {
+            *d += n;
+        }
+        self.settle(touched, bounds);
+    }
 
+    /// Removes the documents at `gone` (positions, any order); the result equals the tally of
+    /// the others from scratch. Refused when fewer than ten documents would remain of ten or
+    /// more: min-df is then relaxed to 1, and rare terms, known only by hash, would have to
+    /// come back into the vocabulary (analyse the documents again instead).
+    pub fn remove(&mut self, gone: &[usize]) -> Result<()> {
+        let n_old = self.docs.len();
+        let mut is_gone = vec![false; n_old];
+        for &g in gone {
+            *is_gone.get_mut(g).ok_or_else(|| {
+                Error::Invalid(format!("no document {g} among {n_old} to remove"))
+            })? = true;
+        }
+        let n_new = is_gone.iter().filter(|&&g| !g).count() as u32;
+        if n_new as usize == n_old {
+            return Ok(());
+        }
+        let bounds = df_bounds(self.params, n_new);
+        if bounds.0 < df_bounds(self.params, self.n_docs).0 {
+            return Err(Error::Invalid(format!(
+                "removing {} of {n_old} documents relaxes min-df; analyse the rest again",
+                n_old - n_new as usize
+            )));
+        }
+        // New positions, in order (so sorted postings stay sorted).
+        let mut renumber = vec![u32::MAX; n_old];
+        let mut next = 0u32;
+        for (r, _) in renumber.iter_mut().zip(&is_gone).filter(|(_, g)| !**g) {
+            *r = next;
+            next += 1;
+        }
+        for (d, _) in self.docs.iter().zip(&is_gone).filter(|(_, g)| **g) {
+            for &i in &d.idx {
+                self.df[i as usize] -= 1;
+            }
+        }
+        let mut at = 0;
+        self.docs.retain(|_| {
+            at += 1;
+            !is_gone[at - 1]
+        });
+        let keep = |doc: &mut u32| {
+            *doc = renumber[*doc as usize];
+            *doc != u32::MAX
+        };
+        // A rare term only gets rarer: it stays in the table, without the removed postings.
+        self.rare.retain_mut(|r| keep(&mut r.1));
+        let mut touched: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+        for (t, mut posts) in std::mem::take(&mut self.frequent) {
+            posts.retain_mut(|p| keep(&mut p.0));
+            touched.insert(t, posts);
+        }
+        self.n_docs = n_new;
+        self.settle(touched, bounds);
+        Ok(())
+    }
+
+    /// Gives every term whose document frequency changed its place under `bounds`: `touched`
+    /// (terms outside the vocabulary, with all their postings) and vocabulary terms now out of
+    /// range; the vocabulary is rebuilt in order and every document's ids remapped.
+    fn settle(&mut self, touched: BTreeMap<String, Vec<Posting>>, bounds: (u32, u32)) {
         // Vocabulary terms that leave it (only at a bound), with their postings.
         let mut leaving: BTreeMap<u32, Vec<Posting>> = BTreeMap::new();
-        for (i, d) in self.df.iter_mut().enumerate() {
-            *d += delta[i];
-            if status(*d, bounds) != Status::Kept {
+        for (i, &d) in self.df.iter().enumerate() {
+            if status(d, bounds) != Status::Kept {
                 leaving.insert(i as u32, Vec::new());
             }
         }
@@ -393,6 +457,16 @@ mod tests {
     }
 
     #[test]
+    fn removing_below_ten_documents_is_refused() {
+        let docs: Vec<Vec<u8>> = (0..10u8).map(|i| vec![i % 2, 50 + i]).collect();
+        let mut tally = Tally::from_counts(params(2, 0.9), &counts(&docs)).unwrap();
+        let before = tally.clone();
+        assert!(tally.remove(&[3]).is_err());
+        assert_eq!(tally, before, "a refused removal changes nothing");
+        assert!(tally.remove(&[10]).is_err());
+    }
+
+    #[test]
     fn a_rare_term_enters_the_vocabulary_with_its_earlier_count() {
         let docs: Vec<Vec<u8>> = (0..12u8).map(|i| vec![i % 2, i % 3, 50 + i]).collect();
         let p = params(2, 0.9);
@@ -427,6 +501,43 @@ mod tests {
             prop_assert_eq!(&tally, &whole);
             let v = tally.vectorizer();
             prop_assert_eq!(tally.rows(&v.idf), whole.rows(&whole.vectorizer().idf));
+        }
+
+        #[test]
+        fn adding_then_removing_restores_the_vocabulary_counts(
+            docs in prop::collection::vec(prop::collection::vec(0u8..60, 1..12), 10..40),
+            added in prop::collection::vec(prop::collection::vec(0u8..80, 1..12), 1..4),
+            min_df in 1u32..4,
+            max_df in 0.2f32..1.0,
+        ) {
+            let p = params(min_df, max_df);
+            let original = Tally::from_counts(p, &counts(&docs)).unwrap();
+            let mut tally = original.clone();
+            tally.add(&counts(&added));
+            let gone: Vec<usize> = (docs.len()..docs.len() + added.len()).collect();
+            tally.remove(&gone).unwrap();
+            prop_assert_eq!(&tally, &original);
+        }
+
+        #[test]
+        fn removing_equals_fitting_the_rest(
+            docs in prop::collection::vec(prop::collection::vec(0u8..40, 1..12), 13..40),
+            gone in prop::collection::vec(0usize..40, 1..4),
+            min_df in 1u32..4,
+            max_df in 0.2f32..1.0,
+        ) {
+            let p = params(min_df, max_df);
+            let all = counts(&docs);
+            let gone: Vec<usize> = gone.into_iter().map(|g| g % docs.len()).collect();
+            let mut tally = Tally::from_counts(p, &all).unwrap();
+            tally.remove(&gone).unwrap();
+            let rest: Vec<TermCounts> = all
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !gone.contains(i))
+                .map(|(_, c)| c.clone())
+                .collect();
+            prop_assert_eq!(&tally, &Tally::from_counts(p, &rest).unwrap());
         }
     }
 }
