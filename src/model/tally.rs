@@ -269,10 +269,13 @@ impl Tally {
         }
         // New positions, in order (so sorted postings stay sorted).
         let mut renumber = vec![u32::MAX; n_old];
-        let mut next = 0u32;
-        for (r, _) in renumber.iter_mut().zip(&is_gone).filter(|(_, g)| !**g) {
-            *r = next;
-            next += 1;
+        for (next, (r, _)) in renumber
+            .iter_mut()
+            .zip(&is_gone)
+            .filter(|(_, g)| !**g)
+            .enumerate()
+        {
+            *r = next as u32;
         }
         for (d, _) in self.docs.iter().zip(&is_gone).filter(|(_, g)| **g) {
             for &i in &d.idx {
