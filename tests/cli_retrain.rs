@@ -777,3 +777,71 @@ fn a_taken_id_gets_a_suffix_and_stdin_is_stored() {
     assert_eq!(info(&model)["documents"], 37);
     assert_eq!(info(&model)["labeled_by_topic"]["narcotics"], 6);
 }
+
+#[test]
+fn adding_then_removing_a_bulletin_restores_the_vocabulary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, _) = trained(dir.path());
+    let before = info(&model);
+    let mut rng = Lcg(31);
+    // Its terms found in one stored bulletin reach min-df 2: the vocabulary grows (checked).
+    let text = bulletin(&mut rng, Some(1), 14);
+    let doc = write(dir.path(), "mistake.txt", text);
+    amn()
+        .args(["add", "--no-eval", "--model"])
+        .arg(&model)
+        .arg(&doc)
+        .assert()
+        .success();
+    let added = info(&model);
+    assert_eq!(added["documents"], 36);
+    assert_ne!(added["vocabulary"], before["vocabulary"]);
+    let out = stdout(
+        amn()
+            .args(["remove", "--model"])
+            .arg(&model)
+            .arg("mistake.txt")
+            .assert()
+            .success(),
+    );
+    assert!(out.contains("removed  mistake.txt (1 document)"), "{out}");
+    let after = info(&model);
+    for field in ["documents", "labeled", "vocabulary", "labeled_by_topic"] {
+        assert_eq!(after[field], before[field], "{field}: {after}");
+    }
+    assert_eq!(after["store"]["added_documents"], 0);
+    // A full rebuild from the store agrees: the removal is recorded, not only applied.
+    amn()
+        .args(["retrain", "--model"])
+        .arg(&model)
+        .assert()
+        .success();
+    assert_eq!(info(&model)["vocabulary"], before["vocabulary"]);
+    assert_eq!(info(&model)["documents"], before["documents"]);
+    let history = stdout(
+        amn()
+            .args(["history", "--model"])
+            .arg(&model)
+            .assert()
+            .success(),
+    );
+    assert!(
+        history.contains("remove") && history.contains("removed mistake.txt"),
+        "{history}"
+    );
+    // A source document can be removed too; an unknown id is refused.
+    amn()
+        .args(["remove", "--model"])
+        .arg(&model)
+        .arg("000_98ba85b340fa3eee.txt")
+        .assert()
+        .success();
+    assert_eq!(info(&model)["documents"], 34);
+    amn()
+        .args(["remove", "--model"])
+        .arg(&model)
+        .arg("no-such-id")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no document with id"));
+}

@@ -10,6 +10,7 @@ mod history;
 mod info;
 mod label;
 mod plot;
+mod remove;
 mod retrain;
 mod similar;
 mod train;
@@ -36,6 +37,7 @@ enum Command {
     Add(add::AddArgs),
     Retrain(retrain::RetrainArgs),
     Label(label::LabelArgs),
+    Remove(remove::RemoveArgs),
     History(history::HistoryArgs),
     Rollback(history::RollbackArgs),
     Info(info::InfoArgs),
@@ -53,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Add(a) => add::run(a),
         Command::Retrain(a) => retrain::run(a),
         Command::Label(a) => label::run(a),
+        Command::Remove(a) => remove::run(a),
         Command::History(a) => history::run_history(a),
         Command::Rollback(a) => history::run_rollback(a),
         Command::Info(a) => info::run(a),

@@ -137,6 +137,23 @@ impl Prepared {
         self.tally.add(&counts);
     }
 
+    /// Removes the documents at `gone` (positions in order of the corpus); see
+    /// [`Tally::remove`] for when it is refused.
+    pub fn remove(&mut self, gone: &[usize]) -> Result<()> {
+        self.tally.remove(gone)?;
+        fn drop_at<T>(items: &mut Vec<T>, gone: &[usize]) {
+            let mut at = 0;
+            items.retain(|_| {
+                at += 1;
+                !gone.contains(&(at - 1))
+            });
+        }
+        drop_at(&mut self.hits, gone);
+        drop_at(&mut self.hashes, gone);
+        drop_at(&mut self.entries, gone);
+        Ok(())
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

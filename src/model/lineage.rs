@@ -28,6 +28,8 @@ pub enum Record {
     /// New labels for every document with this id (`amn label`, or labels given with an exact
     /// duplicate); `labels: null` makes it unlabeled.
     Label(LabelRecord),
+    /// Every document with this id stored before this version leaves the model (`amn remove`).
+    Remove(RemoveRecord),
     /// The end of a change.
     Commit(Commit),
 }
@@ -46,6 +48,12 @@ pub struct LabelRecord {
     pub version: u64,
     pub id: String,
     pub labels: Option<Labels>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveRecord {
+    pub version: u64,
+    pub id: String,
 }
 
 /// Cross-validated figures of a version (3-fold over its labeled documents).
@@ -123,6 +131,7 @@ pub enum Action {
     Add,
     Retrain,
     Label,
+    Remove,
     Rollback,
 }
 
@@ -133,6 +142,7 @@ impl Action {
             Action::Add => "add",
             Action::Retrain => "retrain",
             Action::Label => "label",
+            Action::Remove => "remove",
             Action::Rollback => "rollback",
         }
     }
@@ -181,6 +191,8 @@ pub struct Lineage {
     pub adds: Vec<AddRecord>,
     /// Label corrections along the chain, in order.
     pub labels: Vec<LabelRecord>,
+    /// Removals along the chain, in order.
+    pub removes: Vec<RemoveRecord>,
     /// Byte length of the store up to the current commit (the rest is an unfinished change).
     pub end: u64,
     /// The number the next version gets.
@@ -272,10 +284,12 @@ impl Journal {
         let live: FxHashSet<u64> = chain.iter().map(|c| c.version).collect();
         let mut adds = Vec::new();
         let mut labels = Vec::new();
+        let mut removes = Vec::new();
         for (r, _) in committed {
             match r {
                 Record::Add(a) if live.contains(&a.version) => adds.push(a.clone()),
                 Record::Label(l) if live.contains(&l.version) => labels.push(l.clone()),
+                Record::Remove(r) if live.contains(&r.version) => removes.push(r.clone()),
                 _ => {}
             }
         }
@@ -285,6 +299,7 @@ impl Journal {
             .map(|(r, _)| match r {
                 Record::Add(a) => a.version,
                 Record::Label(l) => l.version,
+                Record::Remove(r) => r.version,
                 Record::Commit(c) => c.version,
             })
             .max()
@@ -296,6 +311,7 @@ impl Journal {
             root,
             adds,
             labels,
+            removes,
             end: self.records[at].1,
             next_version,
         })
@@ -312,13 +328,20 @@ impl Lineage {
             .map(|a| &a.doc)
     }
 
-    /// Documents added after training, in order.
+    /// Documents added after training (and not removed since), in order.
     pub fn added_docs(&self) -> impl Iterator<Item = &Document> {
         let root = self.chain[0].version;
         self.adds
             .iter()
-            .filter(move |a| a.version != root)
+            .filter(move |a| a.version != root && !self.removed(&a.doc.id, a.version))
             .map(|a| &a.doc)
+    }
+
+    /// A document with this id, stored at version `stored`, was removed later.
+    pub fn removed(&self, id: &str, stored: u64) -> bool {
+        self.removes
+            .iter()
+            .any(|r| r.id == id && r.version > stored)
     }
 
     /// Every document of this version in training order (sources, then added ones), with the
@@ -342,6 +365,9 @@ impl Lineage {
             let mut keep = keep.into_iter();
             docs.retain(|_| keep.next().unwrap_or(true));
         }
+        // After the positional `removed`, which counts every document of the sources.
+        let root = self.chain[0].version;
+        docs.retain(|d| !self.removed(&d.id, root));
         docs.extend(self.added_docs().cloned());
         self.apply_labels(docs.iter_mut().map(|d| (d.id.as_str(), &mut d.labels)));
         Ok(docs)

@@ -5,7 +5,7 @@
 use super::TrainSettings;
 use super::eval::{EvalReport, Split, evaluate};
 use super::fit::{Digest, Prepared, digest, now};
-use super::lineage::{Action, AddRecord, Commit, CvFigures, LabelRecord, Record};
+use super::lineage::{Action, AddRecord, Commit, CvFigures, LabelRecord, Record, RemoveRecord};
 use super::predict::check_language;
 use super::repo::Writer;
 use crate::corpus::{Document, Labels};
@@ -322,6 +322,62 @@ pub fn label(
         prepared,
         vec![Record::Label(record)],
         Action::Label,
+        note,
+        cv,
+        reanalysed,
+        clock,
+        progress,
+    )
+}
+
+/// Removes every document with this id (e.g. one added by mistake), refits and commits. The
+/// cross-validated figures are not measured again; the version records none when a labeled
+/// document left.
+pub fn remove(w: &mut Writer, id: &str, progress: &dyn Fn(&str)) -> Result<Change> {
+    let mut clock = Clock::new();
+    let gone: Vec<usize> = (0..w.model.archive.len())
+        .filter(|&i| w.model.archive[i].id == id)
+        .collect();
+    if gone.is_empty() {
+        return Err(Error::Invalid(format!(
+            "no document with id {id:?} in {}",
+            w.paths.model.display()
+        )));
+    }
+    if gone.len() == w.model.archive.len() {
+        return Err(Error::Invalid(format!(
+            "removing {id:?} would leave {} without documents",
+            w.paths.model.display()
+        )));
+    }
+    progress("reading the analysis cache");
+    let (mut prepared, mut reanalysed) = w.prepared()?;
+    clock.lap("load cache");
+    let record = RemoveRecord {
+        version: w.next_version(),
+        id: id.to_string(),
+    };
+    if prepared.remove(&gone).is_err() {
+        // Too few documents left for exact removal from the counts: analyse the rest again.
+        progress("analysing the remaining documents");
+        let mut docs = w.lineage.documents(&w.paths.dir)?;
+        docs.retain(|d| d.id != id);
+        prepared =
+            Prepared::from_documents(&docs, &w.model.meta.settings, &w.model.classifier.lexicon)?;
+        reanalysed = true;
+    }
+    let labeled_left = gone.iter().any(|&i| w.model.archive[i].labels.is_some());
+    let cv = if labeled_left {
+        CvPlan::Skip
+    } else {
+        CvPlan::Unchanged
+    };
+    let note = format!("removed {id}");
+    refit_and_commit(
+        w,
+        prepared,
+        vec![Record::Remove(record)],
+        Action::Remove,
         note,
         cv,
         reanalysed,
