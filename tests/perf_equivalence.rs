@@ -73,3 +73,42 @@ fn classification_analysis_equals_the_reference() {
         assert_eq!(plain.primary, explained.primary);
     }
 }
+
+/// Scores from the dense weight table equal scores from each linear model's merge over its
+/// sorted weights (`LinearModel::margin`), bit for bit.
+#[test]
+fn dense_margins_give_the_scores_of_the_merge() {
+    let Some(model) = model() else {
+        eprintln!("skipped: no loadable models/default");
+        return;
+    };
+    let p = &model.classifier.params;
+    for doc in docs() {
+        let Ok(a) = model.analysis(&doc) else {
+            continue;
+        };
+        let fast = model.classifier.predict(&a.row, &a.hits);
+        for m in &model.classifier.topics {
+            let mut x = Vec::new();
+            if p.use_terms {
+                x.push(m.linear.margin(&a.row) as f64);
+            }
+            if p.use_lexicon {
+                x.extend(a.hits.features(m.topic));
+            }
+            let s = m.blend.probability(&x) as f32;
+            let s = if s.is_finite() {
+                s.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            assert_eq!(
+                fast.scores[m.topic.index()].to_bits(),
+                s.to_bits(),
+                "{} {}",
+                doc.id,
+                m.topic
+            );
+        }
+    }
+}

@@ -13,6 +13,7 @@ use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Checked hyper-parameters of the classifier.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -128,6 +129,58 @@ pub struct TopicClassifier {
     pub params: ClassifierParams,
     pub lexicon: Lexicon,
     pub topics: Vec<TopicModel>,
+    /// The topic models' weights by term id, built on first use (not stored: the file layout is
+    /// unchanged).
+    #[serde(skip)]
+    dense: OnceLock<DenseWeights>,
+}
+
+/// Every topic model's weight of each term, one row per term id (zero where a model has none):
+/// a row's margins are then one lookup per term instead of a merge over all the weights.
+#[derive(Debug, Clone, Default)]
+struct DenseWeights {
+    /// `w[id][j]`: the weight of term `id` in `topics[j]`.
+    w: Vec<[f32; N_TOPICS]>,
+    intercepts: [f32; N_TOPICS],
+}
+
+impl DenseWeights {
+    fn new(topics: &[TopicModel]) -> DenseWeights {
+        assert!(topics.len() <= N_TOPICS, "one model per topic");
+        let len = topics
+            .iter()
+            .filter_map(|m| m.linear.weights.last())
+            .map(|&(id, _)| id as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut d = DenseWeights {
+            w: vec![[0.0; N_TOPICS]; len],
+            intercepts: [0.0; N_TOPICS],
+        };
+        for (j, m) in topics.iter().enumerate() {
+            d.intercepts[j] = m.linear.intercept;
+            for &(id, w) in &m.linear.weights {
+                d.w[id as usize][j] = w;
+            }
+        }
+        d
+    }
+
+    /// The margins of `row` under each model, as [`LinearModel::margin`] computes them: the
+    /// products are summed in the same order (term ids increasing). A term a model has no weight
+    /// for adds 0·x = +0 (TF-IDF values are finite), which leaves a sum unchanged.
+    #[inline]
+    fn margins(&self, row: &SparseVec) -> [f32; N_TOPICS] {
+        let mut sum = self.intercepts;
+        for (&id, &x) in row.idx.iter().zip(&row.val) {
+            if let Some(w) = self.w.get(id as usize) {
+                for j in 0..N_TOPICS {
+                    sum[j] += w[j] * x;
+                }
+            }
+        }
+        sum
+    }
 }
 
 /// Scores and decisions for one bulletin.
@@ -181,18 +234,19 @@ impl TopicClassifier {
             params,
             lexicon,
             topics,
+            dense: OnceLock::new(),
         })
     }
 
-    /// Blend inputs of a row for one topic model.
-    fn blend_input(&self, m: &TopicModel, row: &SparseVec, hits: &LexiconHits) -> Vec<f64> {
-        blend_features(&self.params, m.linear.margin(row) as f64, hits, m.topic)
-    }
-
     pub fn predict(&self, row: &SparseVec, hits: &LexiconHits) -> Prediction {
+        let margins = self
+            .dense
+            .get_or_init(|| DenseWeights::new(&self.topics))
+            .margins(row);
         let mut scores = [0.0f32; N_TOPICS];
-        for m in &self.topics {
-            let p = m.blend.probability(&self.blend_input(m, row, hits)) as f32;
+        for (m, &margin) in self.topics.iter().zip(&margins) {
+            let x = blend_features(&self.params, margin as f64, hits, m.topic);
+            let p = m.blend.probability(&x) as f32;
             scores[m.topic.index()] = if p.is_finite() {
                 p.clamp(0.0, 1.0)
             } else {

@@ -12,8 +12,9 @@ use crate::corpus::store::text_hash;
 use crate::corpus::{Document, Labels};
 use crate::error::Result;
 use crate::text::{Analyzer, ScriptStats};
-use crate::vector::TermCounts;
+use crate::vector::{StemCorpus, TermCounts};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// What training needs from one document's text, from a single analysis pass.
 #[derive(Debug, Clone)]
@@ -44,6 +45,15 @@ pub fn digest(analyzer: &Analyzer, lexicon: &Lexicon, bigrams: bool, doc: &Docum
         counts,
         hash: text_hash(&text),
         stats,
+    }
+}
+
+/// [`Document::full_text`], borrowed when there is no title.
+fn full_text(doc: &Document) -> Cow<'_, str> {
+    if doc.title.is_empty() {
+        Cow::Borrowed(&doc.text)
+    } else {
+        Cow::Owned(doc.full_text())
     }
 }
 
@@ -97,28 +107,23 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Analyses every document (in parallel).
+    /// Analyses every document (in parallel): each text once into interned stems, from which
+    /// the tally and the lexicon hits are counted (what [`digest`] gives, without a map of term
+    /// strings per document).
     pub fn from_documents(
         docs: &[Document],
         settings: &TrainSettings,
         lexicon: &Lexicon,
     ) -> Result<Prepared> {
         let analyzer = Analyzer::new(settings.vectorizer.stemmer);
-        let bigrams = settings.vectorizer.bigrams;
-        let digests: Vec<Digest> = docs
-            .par_iter()
-            .map(|d| digest(&analyzer, lexicon, bigrams, d))
+        let corpus = StemCorpus::analyze(&analyzer, docs, full_text);
+        let hits = (0..corpus.len())
+            .into_par_iter()
+            .map(|i| lexicon.hits(&corpus.stems_of(i)))
             .collect();
-        let mut counts = Vec::with_capacity(docs.len());
-        let mut hits = Vec::with_capacity(docs.len());
-        let mut hashes = Vec::with_capacity(docs.len());
-        for d in digests {
-            counts.push(d.counts);
-            hits.push(d.hits);
-            hashes.push(d.hash);
-        }
+        let hashes = docs.par_iter().map(|d| text_hash(&full_text(d))).collect();
         Ok(Prepared {
-            tally: Tally::from_counts(settings.vectorizer, &counts)?,
+            tally: Tally::from_corpus(settings.vectorizer, &corpus)?,
             hits,
             hashes,
             entries: docs.iter().map(DocEntry::of).collect(),
@@ -259,6 +264,31 @@ mod tests {
             let expected = super::super::lexicon_hits(&lexicon, &analyzer, &doc.full_text());
             assert_eq!(d.hits, expected);
         }
+    }
+
+    #[test]
+    fn interned_preparation_equals_the_digests() {
+        let mut docs = seeds();
+        let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/labeled/dev.jsonl");
+        if dev.exists() {
+            docs.extend(open_input(&dev).unwrap().map(|d| d.unwrap()));
+        }
+        let settings = TrainSettings::default();
+        let analyzer = Analyzer::default();
+        let lexicon = Lexicon::parse(DEFAULT_LEXICON, &analyzer).unwrap();
+        let fast = Prepared::from_documents(&docs, &settings, &lexicon).unwrap();
+        let digests: Vec<Digest> = docs
+            .iter()
+            .map(|d| digest(&analyzer, &lexicon, true, d))
+            .collect();
+        let counts: Vec<TermCounts> = digests.iter().map(|d| d.counts.clone()).collect();
+        let tally = Tally::from_counts(settings.vectorizer, &counts).unwrap();
+        assert!(!tally.rare.is_empty() && !tally.terms.is_empty());
+        assert_eq!(fast.tally, tally);
+        let hits: Vec<LexiconHits> = digests.iter().map(|d| d.hits.clone()).collect();
+        assert_eq!(fast.hits, hits);
+        let hashes: Vec<u64> = digests.iter().map(|d| d.hash).collect();
+        assert_eq!(fast.hashes, hashes);
     }
 
     #[test]

@@ -191,12 +191,16 @@ fn surface_words(stem: &str, words: &FxHashMap<String, Vec<String>>) -> Vec<Stri
 
 /// Doubts about a bulletin that classification goes on with: another language in Arabic script.
 pub fn input_warnings(doc: &Document) -> Vec<String> {
-    let detected = if doc.title.is_empty() {
-        crate::text::language::detect(&doc.text)
+    // The full text without building it: a title and its text are joined by a newline.
+    let parts: &[&str] = if doc.title.is_empty() {
+        &[&doc.text]
     } else {
-        crate::text::language::detect(&doc.full_text())
+        &[&doc.title, &doc.text]
     };
-    detected.map(|d| d.warning()).into_iter().collect()
+    crate::text::language::detect_parts(parts)
+        .map(|d| d.warning())
+        .into_iter()
+        .collect()
 }
 
 /// A bulletin must have words, and they must be mostly Arabic.

@@ -14,7 +14,8 @@
 use super::folds::fnv1a64;
 use crate::error::{Error, Result};
 use crate::vector::tfidf::smoothed_idf;
-use crate::vector::{SparseVec, TermCounts, Vectorizer, VectorizerParams};
+use crate::vector::tfidf::{TermKeys, is_unigram, term_dfs};
+use crate::vector::{SparseVec, StemCorpus, TermCounts, Vectorizer, VectorizerParams};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -75,6 +76,15 @@ fn status(df: u32, (min, max): (u32, u32)) -> Status {
 /// The hash rare terms are known by.
 pub fn term_hash(term: &str) -> u64 {
     fnv1a64(term.as_bytes())
+}
+
+/// [`fnv1a64`] of a text continued with more bytes.
+fn fnv_continue(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
 }
 
 impl Tally {
@@ -145,6 +155,107 @@ impl Tally {
             docs,
             rare,
             frequent: frequent.into_iter().collect(),
+        })
+    }
+
+    /// The tally of an analysed corpus: the same as [`Tally::from_counts`] over its documents'
+    /// term counts, with terms counted as numbers (a stem id, or a pair of them) and only the
+    /// vocabulary and the frequent terms ever made strings.
+    pub fn from_corpus(params: VectorizerParams, corpus: &StemCorpus) -> Result<Tally> {
+        params.check()?;
+        let n_docs = corpus.len() as u32;
+        if n_docs == 0 {
+            return Err(Error::Training(
+                "no documents to build a vocabulary from".into(),
+            ));
+        }
+        let bounds = df_bounds(params, n_docs);
+        let terms_of = TermKeys::new(corpus, params.bigrams);
+        let counted = term_dfs(corpus, &terms_of, |d| d >= bounds.0);
+        type Named = (String, u64, u32);
+        let (mut kept, mut frequent): (Vec<Named>, Vec<Named>) = counted
+            .into_par_iter()
+            .map(|(key, d)| (corpus.term_text(key), key, d))
+            .partition(|&(_, _, d)| status(d, bounds) == Status::Kept);
+        kept.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        frequent.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut uni_id = vec![u32::MAX; corpus.n_stems()];
+        let mut bi_id: FxHashMap<u64, u32> = FxHashMap::default();
+        bi_id.reserve(kept.len());
+        for (i, &(_, key, _)) in kept.iter().enumerate() {
+            if is_unigram(key) {
+                uni_id[(key >> 32) as usize] = i as u32;
+            } else {
+                bi_id.insert(key, i as u32);
+            }
+        }
+        let frequent_id: FxHashMap<u64, u32> = frequent
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, key, _))| (key, i as u32))
+            .collect();
+        // The hash rare terms are known by ([`term_hash`] of their text), from each stem's FNV
+        // state: a bigram continues its first stem's with the space and the second stem.
+        let stem_hash: Vec<u64> = (0..corpus.n_stems() as u32)
+            .into_par_iter()
+            .map(|id| fnv1a64(corpus.stem(id).as_bytes()))
+            .collect();
+        let key_hash = |key: u64| -> u64 {
+            let h = stem_hash[(key >> 32) as usize];
+            if is_unigram(key) {
+                h
+            } else {
+                fnv_continue(fnv_continue(h, b" "), corpus.stem(key as u32).as_bytes())
+            }
+        };
+        // One pass over the documents: their kept counts, and the postings of the other terms.
+        type Pass = (DocCounts, Vec<(u64, u32, u32)>, Vec<(u32, Posting)>);
+        let passes: Vec<Pass> = (0..corpus.len())
+            .into_par_iter()
+            .map_init(TermKeys::scratch, |scratch, doc| {
+                let (mut pairs, mut rare, mut freq) = (Vec::new(), Vec::new(), Vec::new());
+                terms_of.counts(doc, scratch, |key, n| {
+                    let id = if is_unigram(key) {
+                        uni_id[(key >> 32) as usize]
+                    } else {
+                        bi_id.get(&key).copied().unwrap_or(u32::MAX)
+                    };
+                    if id != u32::MAX {
+                        pairs.push((id, n));
+                    } else if let Some(&f) = frequent_id.get(&key) {
+                        freq.push((f, (doc as u32, n)));
+                    } else {
+                        rare.push((key_hash(key), doc as u32, n));
+                    }
+                });
+                pairs.sort_unstable();
+                let (idx, cnt) = pairs.into_iter().unzip();
+                (DocCounts { idx, cnt }, rare, freq)
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(passes.len());
+        let mut rare = Vec::with_capacity(passes.iter().map(|p| p.1.len()).sum());
+        let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); frequent.len()];
+        for (d, r, f) in passes {
+            docs.push(d);
+            rare.extend(r);
+            for (i, p) in f {
+                postings[i as usize].push(p);
+            }
+        }
+        rare.par_sort_unstable();
+        Ok(Tally {
+            params,
+            n_docs,
+            df: kept.iter().map(|&(_, _, d)| d).collect(),
+            terms: kept.into_iter().map(|(t, _, _)| t).collect(),
+            docs,
+            rare,
+            frequent: frequent
+                .into_iter()
+                .zip(postings)
+                .map(|((t, _, _), p)| (t, p))
+                .collect(),
         })
     }
 

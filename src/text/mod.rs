@@ -6,7 +6,7 @@ pub mod clean;
 pub mod html;
 pub mod language;
 pub mod normalize;
-mod scan;
+pub(crate) mod scan;
 pub mod stem;
 pub mod stopwords;
 pub mod tokenize;

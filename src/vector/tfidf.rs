@@ -132,57 +132,7 @@ impl Vectorizer {
         let n_stems = corpus.stems.len();
         let terms_of = TermKeys::new(corpus, params.bigrams);
 
-        // Document frequencies: of unigrams in a dense array, of bigrams by hash bucket (each
-        // bucket then counted on its own, so no table of every bigram is ever built).
-        let chunk = chunk_len(corpus.len());
-        type Pass = (Vec<u32>, Vec<Vec<u64>>);
-        let passes: Vec<Pass> = (0..corpus.len())
-            .collect::<Vec<_>>()
-            .par_chunks(chunk)
-            .map_init(TermKeys::scratch, |scratch, docs| {
-                let mut uni_df = vec![0u32; n_stems];
-                let mut buckets = vec![Vec::new(); N_BUCKETS];
-                for &d in docs {
-                    terms_of.distinct(d, scratch, |key| {
-                        if is_unigram(key) {
-                            uni_df[(key >> 32) as usize] += 1;
-                        } else {
-                            buckets[bucket(key)].push(key);
-                        }
-                    });
-                }
-                // Growth slack would be a good part of the peak memory.
-                buckets.iter_mut().for_each(Vec::shrink_to_fit);
-                (uni_df, buckets)
-            })
-            .collect();
-        let mut uni_df = vec![0u32; n_stems];
-        let mut by_bucket: Vec<Vec<Vec<u64>>> = (0..N_BUCKETS).map(|_| Vec::new()).collect();
-        for (u, buckets) in passes {
-            uni_df.iter_mut().zip(u).for_each(|(a, b)| *a += b);
-            for (all, b) in by_bucket.iter_mut().zip(buckets) {
-                all.push(b);
-            }
-        }
-        let mut kept: Vec<(u64, u32)> = by_bucket
-            .into_par_iter()
-            .flat_map_iter(|parts| {
-                let mut df: FxHashMap<u64, u32> = FxHashMap::default();
-                for part in parts {
-                    for key in part {
-                        *df.entry(key).or_insert(0) += 1;
-                    }
-                }
-                df.into_iter().filter(|&(_, d)| keeps(d))
-            })
-            .collect();
-        kept.extend(
-            uni_df
-                .iter()
-                .enumerate()
-                .filter(|&(_, &d)| keeps(d))
-                .map(|(id, &d)| (unigram_key(id as u32), d)),
-        );
+        let kept = term_dfs(corpus, &terms_of, keeps);
 
         // The kept terms as text, sorted: their ids.
         // Sorted by their first 16 bytes as a number first (the same order as the bytes), the
@@ -445,12 +395,30 @@ impl TermIndex {
             }
             if (s >> 32) as u32 == tag {
                 let id = s as u32 - 1;
-                if terms[id as usize] == term {
+                if same_bytes(terms[id as usize].as_bytes(), term.as_bytes()) {
                     return Some(id);
                 }
             }
             i = (i + 1) & mask;
         }
+    }
+}
+
+/// `a == b`, inline for up to 16 bytes (nearly every term): a call to `memcmp` per lookup cost
+/// more than the comparison.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes"));
+    match n {
+        // Two overlapping loads cover the bytes.
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => a == b,
     }
 }
 
@@ -567,8 +535,13 @@ impl StemCorpus {
         self.doc(i).iter().map(|&id| self.stem(id)).collect()
     }
 
+    /// Number of distinct stems.
+    pub fn n_stems(&self) -> usize {
+        self.stems.len()
+    }
+
     /// The text of a term key (see [`unigram_key`]).
-    fn term_text(&self, key: u64) -> String {
+    pub(crate) fn term_text(&self, key: u64) -> String {
         let a = self.stem((key >> 32) as u32);
         if is_unigram(key) {
             a.to_string()
@@ -643,6 +616,67 @@ fn prefix(text: &str) -> u128 {
     u128::from_be_bytes(p)
 }
 
+/// (term key, document frequency) of every term of the corpus whose frequency `keep` accepts:
+/// of unigrams counted in a dense array, of bigrams by hash bucket (each bucket then counted on
+/// its own, so no table of every bigram is ever built).
+pub(crate) fn term_dfs(
+    corpus: &StemCorpus,
+    terms_of: &TermKeys,
+    keep: impl Fn(u32) -> bool + Sync,
+) -> Vec<(u64, u32)> {
+    let n_stems = corpus.stems.len();
+    let chunk = chunk_len(corpus.len());
+    type Pass = (Vec<u32>, Vec<Vec<u64>>);
+    let passes: Vec<Pass> = (0..corpus.len())
+        .collect::<Vec<_>>()
+        .par_chunks(chunk)
+        .map_init(TermKeys::scratch, |scratch, docs| {
+            let mut uni_df = vec![0u32; n_stems];
+            let mut buckets = vec![Vec::new(); N_BUCKETS];
+            for &d in docs {
+                terms_of.distinct(d, scratch, |key| {
+                    if is_unigram(key) {
+                        uni_df[(key >> 32) as usize] += 1;
+                    } else {
+                        buckets[bucket(key)].push(key);
+                    }
+                });
+            }
+            // Growth slack would be a good part of the peak memory.
+            buckets.iter_mut().for_each(Vec::shrink_to_fit);
+            (uni_df, buckets)
+        })
+        .collect();
+    let mut uni_df = vec![0u32; n_stems];
+    let mut by_bucket: Vec<Vec<Vec<u64>>> = (0..N_BUCKETS).map(|_| Vec::new()).collect();
+    for (u, buckets) in passes {
+        uni_df.iter_mut().zip(u).for_each(|(a, b)| *a += b);
+        for (all, b) in by_bucket.iter_mut().zip(buckets) {
+            all.push(b);
+        }
+    }
+    let mut kept: Vec<(u64, u32)> = by_bucket
+        .into_par_iter()
+        .flat_map_iter(|parts| {
+            let mut df: FxHashMap<u64, u32> = FxHashMap::default();
+            for part in parts {
+                for key in part {
+                    *df.entry(key).or_insert(0) += 1;
+                }
+            }
+            df.into_iter().filter(|&(_, d)| keep(d))
+        })
+        .collect();
+    kept.extend(
+        uni_df
+            .iter()
+            .enumerate()
+            .filter(|&(_, &d)| keep(d))
+            .map(|(id, &d)| (unigram_key(id as u32), d)),
+    );
+    kept
+}
+
 /// Documents per parallel chunk: a few chunks per thread.
 fn chunk_len(n: usize) -> usize {
     n.div_ceil(rayon::current_num_threads() * 4).max(1)
@@ -650,11 +684,11 @@ fn chunk_len(n: usize) -> usize {
 
 /// A term as a number: a unigram is `stem << 32 | u32::MAX`, a bigram `first << 32 | second`
 /// (stem ids are below `u32::MAX`).
-fn unigram_key(stem: u32) -> u64 {
+pub(crate) fn unigram_key(stem: u32) -> u64 {
     (stem as u64) << 32 | u32::MAX as u64
 }
 
-fn is_unigram(key: u64) -> bool {
+pub(crate) fn is_unigram(key: u64) -> bool {
     key as u32 == u32::MAX
 }
 
@@ -665,7 +699,7 @@ fn bucket(key: u64) -> usize {
 }
 
 /// The terms of a corpus's documents, as [`term_counts`] counts them.
-struct TermKeys<'c> {
+pub(crate) struct TermKeys<'c> {
     corpus: &'c StemCorpus,
     bigrams: bool,
     /// The id of the empty stem, if any (no bigram starts with it, as in [`term_counts`]).
@@ -673,7 +707,7 @@ struct TermKeys<'c> {
 }
 
 impl<'c> TermKeys<'c> {
-    fn new(corpus: &'c StemCorpus, bigrams: bool) -> TermKeys<'c> {
+    pub(crate) fn new(corpus: &'c StemCorpus, bigrams: bool) -> TermKeys<'c> {
         let empty = corpus.stems.iter().position(|s| s.is_empty());
         TermKeys {
             corpus,
@@ -682,12 +716,17 @@ impl<'c> TermKeys<'c> {
         }
     }
 
-    fn scratch() -> FxHashMap<u64, u32> {
+    pub(crate) fn scratch() -> FxHashMap<u64, u32> {
         FxHashMap::default()
     }
 
     /// Calls `f(key, count)` for every distinct term of document `d`.
-    fn counts(&self, d: usize, scratch: &mut FxHashMap<u64, u32>, mut f: impl FnMut(u64, u32)) {
+    pub(crate) fn counts(
+        &self,
+        d: usize,
+        scratch: &mut FxHashMap<u64, u32>,
+        mut f: impl FnMut(u64, u32),
+    ) {
         scratch.clear();
         let ids = self.corpus.doc(d);
         for (i, &id) in ids.iter().enumerate() {
