@@ -4,7 +4,7 @@
 use super::bulletins::{Bulletin, require};
 use super::render::Figure;
 use super::style::{
-    Ctx, INK, MUTED, RULE, anchor, drawing, label_color, nice_step, size, tick_text, tint,
+    Ctx, Frame, INK, MUTED, RULE, anchor, drawing, label_color, nice_step, tick_text, tint,
 };
 use crate::corpus::{Label, N_LABELS};
 use crate::error::Result;
@@ -60,12 +60,16 @@ impl Figure for TopicBars {
             root,
             "Bulletins per topic — النشرات حسب الموضوع",
             &self.subtitle,
-        )? as f64;
-        let (w, h) = (ctx.width as f64, ctx.height as f64);
-        let margin = ctx.px(30.0);
-        let gap = ctx.px(10.0);
-        let label_size = ctx.px(size::LABEL);
-        let small = ctx.px(size::SMALL);
+        )?;
+        let Frame {
+            top,
+            w,
+            h,
+            margin,
+            gap,
+            label_size,
+            small,
+        } = ctx.frame(top);
 
         // Legend row.
         let sw = ctx.px(20.0);

@@ -2,7 +2,7 @@
 //! with its count and its share of the row (the colour), with recall per row.
 
 use super::render::Figure;
-use super::style::{Ctx, INK, MUTED, anchor, blues, drawing, ink_on, label_color, size};
+use super::style::{Ctx, Frame, INK, MUTED, anchor, blues, drawing, ink_on, label_color};
 use crate::corpus::{Label, N_LABELS};
 use crate::error::{Error, Result};
 use crate::model::EvalReport;
@@ -64,12 +64,16 @@ impl Figure for ConfusionPlot {
             root,
             "Confusion matrix of the primary label — مصفوفة الالتباس",
             &self.subtitle,
-        )? as f64;
-        let (w, h) = (ctx.width as f64, ctx.height as f64);
-        let margin = ctx.px(30.0);
-        let gap = ctx.px(10.0);
-        let label_size = ctx.px(size::LABEL);
-        let small = ctx.px(size::SMALL);
+        )?;
+        let Frame {
+            top,
+            w,
+            h,
+            margin,
+            gap,
+            label_size,
+            small,
+        } = ctx.frame(top);
         let name_w = Label::ALL
             .iter()
             .map(|l| {

@@ -325,6 +325,35 @@ impl Ctx {
         }
         Ok(y + self.ipx(8.0))
     }
+
+    /// The measures a whole-canvas figure lays itself out with, below `top` (where
+    /// [`Ctx::title`] ended).
+    pub fn frame(&self, top: i32) -> Frame {
+        Frame {
+            top: top as f64,
+            w: self.width as f64,
+            h: self.height as f64,
+            margin: self.px(30.0),
+            gap: self.px(10.0),
+            label_size: self.px(size::LABEL),
+            small: self.px(size::SMALL),
+        }
+    }
+}
+
+/// The common measures of a figure drawn on the whole canvas (see [`Ctx::frame`]), scaled.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// Just below the title and subtitle.
+    pub top: f64,
+    /// Canvas width and height.
+    pub w: f64,
+    pub h: f64,
+    pub margin: f64,
+    pub gap: f64,
+    /// Font sizes of axis labels and of small text.
+    pub label_size: f64,
+    pub small: f64,
 }
 
 /// One legend entry: a colour key and its text.
