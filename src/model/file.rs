@@ -224,6 +224,24 @@ impl Model {
 
 /// Writes `parts` to a temp file beside `target`, fsyncs, and renames it over `target`.
 pub fn write_atomically(target: &Path, parts: &[&[u8]]) -> Result<()> {
+    replace_via_temp(target, |tmp| {
+        let mut w = BufWriter::new(File::create(tmp)?);
+        for p in parts {
+            w.write_all(p)?;
+        }
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()
+    })
+}
+
+/// Replaces `target` atomically: `fill` makes the temp file `.<name>.tmp.<pid>` beside it (and
+/// syncs it), which is then renamed over `target` and the directory synced. On failure the temp
+/// file is removed and `target` is untouched. Every writer goes through here so temp files keep
+/// the one name pattern [`super::history::clean_temporaries`] removes after a killed writer.
+pub fn replace_via_temp(
+    target: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -233,23 +251,14 @@ pub fn write_atomically(target: &Path, parts: &[&[u8]]) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut w = BufWriter::new(File::create(&tmp)?);
-        for p in parts {
-            w.write_all(p)?;
-        }
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, target)?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    result.map_err(|e| {
+    if let Err(e) = fill(&tmp).and_then(|()| std::fs::rename(&tmp, target)) {
         let _ = std::fs::remove_file(&tmp);
-        Error::io(target, e)
-    })
+        return Err(Error::io(target, e));
+    }
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! file is written there first and then hard-linked (or copied, where links are not supported)
 //! over `model.amn`, so a rollback is one rename and keeping a version costs no second write.
 
-use crate::corpus::store::sync_parent;
-use crate::error::{Error, Result};
+use super::file::replace_via_temp;
+use crate::error::Result;
 use std::path::{Path, PathBuf};
 
 /// How many versions are kept.
@@ -35,29 +35,15 @@ pub fn kept(history: &Path) -> Vec<u64> {
 /// Atomically makes `target` the same file as `source`: a hard link (or a copy) beside the
 /// target, fsynced, renamed over it.
 pub fn install(source: &Path, target: &Path) -> Result<()> {
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
-    let result = (|| -> std::io::Result<()> {
-        if std::fs::hard_link(source, &tmp).is_err() {
-            std::fs::copy(source, &tmp)?;
-            std::fs::File::open(&tmp)?.sync_all()?;
+    replace_via_temp(target, |tmp| {
+        // hard_link will not replace a file: clear a stale temp of this name first.
+        let _ = std::fs::remove_file(tmp);
+        if std::fs::hard_link(source, tmp).is_err() {
+            std::fs::copy(source, tmp)?;
+            std::fs::File::open(tmp)?.sync_all()?;
         }
-        std::fs::rename(&tmp, target)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(target, e));
-    }
-    sync_parent(target);
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Deletes version files beyond the newest [`KEEP`], never `current`.
