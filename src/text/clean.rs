@@ -35,12 +35,7 @@ pub fn clean(text: &str) -> Vec<Range<usize>> {
     let mut seen: FxHashSet<Box<[u8]>> = FxHashSet::default();
     let mut parts = Vec::new();
     let mut key = Vec::new();
-    let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
-    let mut offset = start;
-    for line in text[start..].split('\n') {
-        let line_start = offset;
-        offset += line.len() + 1;
-        let trimmed = line.trim_end_matches('\r');
+    for (line_start, trimmed) in lines(text) {
         parts.clear();
         push_without_placeholders(trimmed, 0, &mut parts);
         let chars = paragraph_key_into(trimmed, &parts, &mut key);
@@ -63,6 +58,18 @@ pub fn clean(text: &str) -> Vec<Range<usize>> {
         );
     }
     kept
+}
+
+/// The lines of `text` after a leading BOM, each with the byte offset where it starts, without
+/// the CR of a CRLF.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut offset = start;
+    text[start..].split('\n').map(move |line| {
+        let line_start = offset;
+        offset += line.len() + 1;
+        (line_start, line.trim_end_matches('\r'))
+    })
 }
 
 /// The cleaned text itself, paragraphs joined by newlines (for display and full-text checks).
@@ -254,12 +261,9 @@ mod tests {
         }
         let mut kept = Vec::new();
         let mut seen = FxHashSet::default();
-        let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
-        let mut offset = start;
-        for line in text[start..].split('\n') {
-            let line_start = offset;
-            offset += line.len() + 1;
-            let trimmed = line.trim_end_matches('\r');
+        // Line splitting is shared with `clean` (`bom_and_crlf_are_not_kept` checks it); the
+        // reference is for the paragraph keys and the dedupe.
+        for (line_start, trimmed) in lines(text) {
             let key = paragraph_key(trimmed);
             if key.is_empty() {
                 continue;
