@@ -34,27 +34,9 @@ fn dev_lines() -> Vec<String> {
         .collect()
 }
 
-fn json_lines(out: &[u8]) -> Vec<Value> {
-    String::from_utf8(out.to_vec())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn stdout(cmd: &mut assert_cmd::Command) -> Vec<u8> {
-    cmd.assert().success().get_output().stdout.clone()
-}
-
 #[test]
 fn archive_subcommands_have_help() {
-    for sub in ["similar", "cluster", "dupes"] {
-        amn()
-            .args([sub, "--help"])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("--model"));
-    }
+    assert_help(&["similar", "cluster", "dupes"], "--model");
 }
 
 #[test]
@@ -66,12 +48,7 @@ fn an_archived_bulletin_finds_itself_first() {
         "two.jsonl",
         format!("{}\n{}\n", lines[0], lines[7]),
     );
-    let out = stdout(
-        amn()
-            .args(["similar", "--json", "--top", "4", "--model"])
-            .arg(dev_model())
-            .arg(&input),
-    );
+    let out = stdout_ok(amn_on(dev_model(), &["similar", "--json", "--top", "4"]).arg(&input));
     let rows = json_lines(&out);
     assert_eq!(rows.len(), 2);
     for (row, line) in rows.iter().zip([&lines[0], &lines[7]]) {
@@ -96,14 +73,11 @@ fn an_archived_bulletin_finds_itself_first() {
 #[test]
 fn human_output_lists_neighbours_with_shared_words() {
     let text = "ضبطت شرطة المنطقة مروجا بحوزته كمية من أقراص الكبتاجون المخدرة وأحالته إلى النيابة";
-    let out = stdout(
-        amn()
-            .args(["similar", "--top", "3", "--model"])
-            .arg(dev_model())
+    let out = stdout_ok(
+        amn_on(dev_model(), &["similar", "--top", "3"])
             .arg("-")
             .write_stdin(text),
     );
-    let out = String::from_utf8(out).unwrap();
     assert!(out.starts_with("stdin\n"), "{out}");
     assert_eq!(out.matches("shared: ").count(), 3, "{out}");
     assert!(out.contains("  1. "), "{out}");
@@ -111,9 +85,7 @@ fn human_output_lists_neighbours_with_shared_words() {
 
 #[test]
 fn similar_refuses_english_and_needs_a_model() {
-    amn()
-        .args(["similar", "--model"])
-        .arg(dev_model())
+    amn_on(dev_model(), &["similar"])
         .arg("-")
         .write_stdin("Police seized drugs at the airport.")
         .assert()
@@ -131,9 +103,7 @@ fn similar_refuses_english_and_needs_a_model() {
 fn a_model_without_its_archive_file_is_indexed_in_memory() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(dev_model().join("model.amn"), dir.path().join("model.amn")).unwrap();
-    let out = amn()
-        .args(["similar", "--json", "--top", "1", "--model"])
-        .arg(dir.path())
+    let out = amn_on(dir.path(), &["similar", "--json", "--top", "1"])
         .arg("-")
         .write_stdin("مكافحة المخدرات وضبط الكبتاجون")
         .assert()
@@ -145,11 +115,10 @@ fn a_model_without_its_archive_file_is_indexed_in_memory() {
 #[test]
 fn cluster_json_lines_are_valid_and_deterministic_for_a_seed() {
     let run = |seed: &str| {
-        stdout(
-            amn()
-                .args(["cluster", "--json", "--k", "5", "--seed", seed, "--model"])
-                .arg(dev_model()),
-        )
+        stdout_ok(&mut amn_on(
+            dev_model(),
+            &["cluster", "--json", "--k", "5", "--seed", seed],
+        ))
     };
     let first = run("7");
     assert_eq!(first, run("7"), "same seed, same clusters");
@@ -178,9 +147,7 @@ fn cluster_json_lines_are_valid_and_deterministic_for_a_seed() {
 
 #[test]
 fn cluster_auto_and_eval_report_on_stderr() {
-    amn()
-        .args(["cluster", "--k", "auto", "--eval", "--model"])
-        .arg(dev_model())
+    amn_on(dev_model(), &["cluster", "--k", "auto", "--eval"])
         .assert()
         .success()
         .stdout(
@@ -189,14 +156,10 @@ fn cluster_auto_and_eval_report_on_stderr() {
         .stderr(
             predicate::str::contains("purity").and(predicate::str::contains("adjusted Rand index")),
         );
-    amn()
-        .args(["cluster", "--k", "lots", "--model"])
-        .arg(dev_model())
+    amn_on(dev_model(), &["cluster", "--k", "lots"])
         .assert()
         .code(2);
-    amn()
-        .args(["cluster", "--k", "100000", "--model"])
-        .arg(dev_model())
+    amn_on(dev_model(), &["cluster", "--k", "100000"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("more than"));
@@ -219,7 +182,7 @@ fn corpus_with_copy(dir: &Path, extra: &[&str]) -> (PathBuf, String, String) {
     text.push('\n');
     let corpus = write(dir, "corpus.jsonl", text);
     let model = dir.join("m");
-    let out = stdout(
+    let out = stdout_ok(
         amn()
             .args(["train", "--corpus"])
             .arg(&corpus)
@@ -227,7 +190,7 @@ fn corpus_with_copy(dir: &Path, extra: &[&str]) -> (PathBuf, String, String) {
             .arg("--model")
             .arg(&model),
     );
-    (model, id, String::from_utf8(out).unwrap())
+    (model, id, out)
 }
 
 #[test]
@@ -236,7 +199,7 @@ fn dupes_finds_an_injected_copy_and_train_can_leave_it_out() {
     let (model, id, report) = corpus_with_copy(dir.path(), &[]);
     assert!(report.contains("near-duplicates: "), "{report}");
     assert!(!report.contains("near-duplicates: 0 copies"), "{report}");
-    let out = stdout(amn().args(["dupes", "--json", "--model"]).arg(&model));
+    let out = stdout_ok(&mut amn_on(&model, &["dupes", "--json"]));
     let groups = json_lines(&out);
     let group = groups
         .iter()
@@ -256,27 +219,21 @@ fn dupes_finds_an_injected_copy_and_train_can_leave_it_out() {
         .collect();
     assert!(ids.contains(&id.as_str()), "{ids:?}");
     assert!(group["min_score"].as_f64().unwrap() >= 0.9);
-    amn()
-        .args(["dupes", "--model"])
-        .arg(&model)
+    amn_on(&model, &["dupes"])
         .assert()
         .success()
         .stdout(predicate::str::contains("copy-of-5"));
-    amn()
-        .args(["dupes", "--threshold", "1.5", "--model"])
-        .arg(&model)
+    amn_on(&model, &["dupes", "--threshold", "1.5"])
         .assert()
         .code(2);
 
     let dir2 = tempfile::tempdir().unwrap();
     let (model, _, report) = corpus_with_copy(dir2.path(), &["--dedupe"]);
     assert!(report.contains("left out"), "{report}");
-    let out = stdout(amn().args(["dupes", "--json", "--model"]).arg(&model));
-    assert!(!String::from_utf8(out).unwrap().contains("copy-of-5"));
-    let out = stdout(
-        amn()
-            .args(["similar", "--json", "--top", "61", "--model"])
-            .arg(&model)
+    let out = stdout_ok(&mut amn_on(&model, &["dupes", "--json"]));
+    assert!(!out.contains("copy-of-5"));
+    let out = stdout_ok(
+        amn_on(&model, &["similar", "--json", "--top", "61"])
             .arg("-")
             .write_stdin(
                 serde_json::from_str::<Value>(&dev_lines()[4]).unwrap()["text"]
@@ -285,5 +242,5 @@ fn dupes_finds_an_injected_copy_and_train_can_leave_it_out() {
                     .to_string(),
             ),
     );
-    assert!(!String::from_utf8(out).unwrap().contains("copy-of-5"));
+    assert!(!out.contains("copy-of-5"));
 }

@@ -13,25 +13,12 @@ const TOPICS: [&str; 4] = [
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["train", "classify", "eval"] {
-        amn()
-            .args([sub, "--help"])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("Usage"));
-    }
+    assert_help(&["train", "classify", "eval"], "Usage");
 }
 
 #[test]
 fn shipped_model_classifies_each_seed() {
-    let out = amn()
-        .args(["classify", "seeds"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = stdout_ok(amn().args(["classify", "seeds"]));
     assert_eq!(out.matches("  primary: ").count(), 5, "{out}");
     for seed in ["000_", "001_", "002_", "003_", "004_"] {
         assert!(out.contains(seed), "{seed} missing in {out}");
@@ -40,18 +27,7 @@ fn shipped_model_classifies_each_seed() {
 
 #[test]
 fn shipped_model_reads_the_seeds_sensibly() {
-    let out = amn()
-        .args(["classify", "--json", "seeds"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: Vec<serde_json::Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(stdout_ok(amn().args(["classify", "--json", "seeds"])));
     let topics = |prefix: &str| -> Vec<String> {
         let row = rows
             .iter()
@@ -97,17 +73,9 @@ fn train_on_dev_then_classify_jsonl_gives_one_json_line_per_input() {
             "{\"id\": \"c\", \"text\": \"افتتح أمير المنطقة معرض الكتاب الدولي بحضور عدد من المثقفين\"}\n",
         ),
     );
-    let out = amn()
-        .args(["classify", "--json", "--model"])
-        .arg(&model)
-        .arg(&input)
-        .assert()
-        .success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    let rows: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(stdout_ok(
+        amn_on(&model, &["classify", "--json"]).arg(&input),
+    ));
     assert_eq!(rows.len(), 3);
     for row in &rows {
         for t in TOPICS {
@@ -122,51 +90,38 @@ fn train_on_dev_then_classify_jsonl_gives_one_json_line_per_input() {
     assert_eq!(rows[2]["primary"], "other");
 }
 
+/// `amn classify` with the seed model of one file, `name`, holding `bytes`.
+fn classify_one(name: &str, bytes: impl AsRef<[u8]>) -> assert_cmd::assert::Assert {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), name, bytes);
+    amn_on(seed_model(), &["classify"]).arg(&f).assert()
+}
+
 #[test]
 fn empty_bulletin_is_refused_with_its_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "empty.txt", "  \n\u{200f}\n");
-    amn()
-        .args(["classify", "--model"])
-        .arg(seed_model())
-        .arg(&f)
-        .assert()
+    classify_one("empty.txt", "  \n\u{200f}\n")
         .code(3)
         .stderr(predicate::str::contains("empty.txt").and(predicate::str::contains("empty")));
 }
 
 #[test]
 fn non_utf8_bulletin_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(
-        dir.path(),
+    classify_one(
         "cp1256.txt",
         [0xC7u8, 0xE1, 0xC3, 0xE3, 0xE4, b' ', 0xC7, 0xE1],
-    );
-    amn()
-        .args(["classify", "--model"])
-        .arg(seed_model())
-        .arg(&f)
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("cp1256.txt").and(predicate::str::contains("UTF-8")));
+    )
+    .code(3)
+    .stderr(predicate::str::contains("cp1256.txt").and(predicate::str::contains("UTF-8")));
 }
 
 #[test]
 fn english_bulletin_is_not_arabic() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(
-        dir.path(),
+    classify_one(
         "en.txt",
         "The ministry of interior seized drugs at the airport.",
-    );
-    amn()
-        .args(["classify", "--model"])
-        .arg(seed_model())
-        .arg(&f)
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("not Arabic"));
+    )
+    .code(3)
+    .stderr(predicate::str::contains("not Arabic"));
 }
 
 #[test]
@@ -177,9 +132,7 @@ fn batch_reports_bad_lines_by_number_and_classifies_the_rest() {
         "batch.jsonl",
         "{\"id\": \"1\", \"text\": \"مكافحة المخدرات\"}\n{broken\n{\"id\": \"3\", \"text\": \"English only text here\"}\n{\"id\": \"4\", \"text\": \"أمن المطارات\"}\n",
     );
-    let out = amn()
-        .args(["classify", "--json", "--model"])
-        .arg(seed_model())
+    let out = amn_on(seed_model(), &["classify", "--json"])
         .arg(&f)
         .assert()
         .failure()
@@ -187,24 +140,16 @@ fn batch_reports_bad_lines_by_number_and_classifies_the_rest() {
             predicate::str::contains("batch.jsonl:2")
                 .and(predicate::str::contains("3: not Arabic")),
         );
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    let ids: Vec<String> = stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+    let ids: Vec<String> = json_lines(stdout(out))
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids, ["1", "4"]);
 }
 
 #[test]
 fn stdin_is_one_bulletin() {
-    amn()
-        .args(["classify", "--json", "--model"])
-        .arg(seed_model())
+    amn_on(seed_model(), &["classify", "--json"])
         .arg("-")
         .write_stdin("وقعت الوزارة مذكرة تفاهم لمكافحة الجرائم الإلكترونية")
         .assert()
@@ -259,9 +204,7 @@ fn corrupt_foreign_and_missing_models_are_refused_clearly() {
         let m = dir.path().join(name);
         std::fs::create_dir_all(&m).unwrap();
         std::fs::write(m.join("model.amn"), bytes).unwrap();
-        amn()
-            .args(["classify", "--model"])
-            .arg(&m)
+        amn_on(&m, &["classify"])
             .arg("seeds")
             .assert()
             .code(4)
@@ -277,26 +220,17 @@ fn corrupt_foreign_and_missing_models_are_refused_clearly() {
 #[test]
 fn eval_writes_every_test_prediction_beside_its_hand_labels() {
     let dir = tempfile::tempdir().unwrap();
-    let dev = std::fs::read_to_string(dev_jsonl()).unwrap();
-    let small: String = dev.lines().take(40).map(|l| format!("{l}\n")).collect();
-    let corpus = write(dir.path(), "small.jsonl", small);
+    let corpus = dev_head(dir.path(), 40);
     let file = dir.path().join("predictions.jsonl");
-    let report = amn()
-        .args(["eval", "--folds", "2", "--json", "--corpus"])
-        .arg(&corpus)
-        .arg("--predictions")
-        .arg(&file)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&file)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let report = stdout_ok(
+        amn()
+            .args(["eval", "--folds", "2", "--json", "--corpus"])
+            .arg(&corpus)
+            .arg("--predictions")
+            .arg(&file),
+    );
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let lines = json_lines(std::fs::read(&file).unwrap());
     assert_eq!(lines.len(), 40);
     let accuracy = report["primary_accuracy"].as_f64().unwrap();
     let right = lines

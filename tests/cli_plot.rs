@@ -8,6 +8,13 @@ use std::path::Path;
 
 const PLOTS: [&str; 4] = ["heatmap", "map", "topics", "terms"];
 
+/// `amn plot <args>` with the seed model, writing into `out`.
+fn plot(args: &[&str], out: &Path) -> assert_cmd::Command {
+    let mut cmd = amn_on(seed_model(), &["plot"]);
+    cmd.args(args).arg("--out").arg(out);
+    cmd
+}
+
 /// Width and height of a PNG file, after decoding every pixel.
 fn png_size(path: &Path) -> (u32, u32) {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -46,20 +53,10 @@ fn svg_size(path: &Path) -> (String, String, String) {
 #[test]
 fn every_plot_is_written_as_png_and_svg_of_the_requested_size() {
     let out = tempfile::tempdir().unwrap();
-    let stdout = amn()
-        .args([
-            "plot", "--input", "seeds", "--format", "both", "--size", "900x700",
-        ])
-        .arg("--model")
-        .arg(seed_model())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let stdout = String::from_utf8(stdout).unwrap();
+    let stdout = stdout_ok(&mut plot(
+        &["--input", "seeds", "--format", "both", "--size", "900x700"],
+        out.path(),
+    ));
     for name in PLOTS {
         let png = out.path().join(format!("{name}.png"));
         let svg = out.path().join(format!("{name}.svg"));
@@ -80,14 +77,12 @@ fn every_plot_is_written_as_png_and_svg_of_the_requested_size() {
 #[test]
 fn default_sizes_and_only_the_plots_asked_for() {
     let out = tempfile::tempdir().unwrap();
-    amn()
-        .args(["plot", "--input", "seeds", "--only", "heatmap,topics"])
-        .arg("--model")
-        .arg(seed_model())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    plot(
+        &["--input", "seeds", "--only", "heatmap,topics"],
+        out.path(),
+    )
+    .assert()
+    .success();
     let mut names: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -101,12 +96,7 @@ fn default_sizes_and_only_the_plots_asked_for() {
 #[test]
 fn the_archive_is_plotted_when_no_input_is_given() {
     let out = tempfile::tempdir().unwrap();
-    amn()
-        .args(["plot", "--format", "svg", "--only", "heatmap,map"])
-        .arg("--model")
-        .arg(seed_model())
-        .arg("--out")
-        .arg(out.path())
+    plot(&["--format", "svg", "--only", "heatmap,map"], out.path())
         .assert()
         .success();
     let (_, _, text) = svg_size(&out.path().join("heatmap.svg"));
@@ -118,12 +108,7 @@ fn the_archive_is_plotted_when_no_input_is_given() {
 #[test]
 fn a_single_bulletin_is_refused_with_a_clear_message() {
     let out = tempfile::tempdir().unwrap();
-    amn()
-        .args(["plot", "--input", "seeds/000_98ba85b340fa3eee.txt"])
-        .arg("--model")
-        .arg(seed_model())
-        .arg("--out")
-        .arg(out.path())
+    plot(&["--input", "seeds/000_98ba85b340fa3eee.txt"], out.path())
         .assert()
         .code(1)
         .stderr(
@@ -134,20 +119,17 @@ fn a_single_bulletin_is_refused_with_a_clear_message() {
     // Nothing half-drawn is left behind.
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
     // What one bulletin can show still works.
-    amn()
-        .args([
-            "plot",
+    plot(
+        &[
             "--input",
             "seeds/000_98ba85b340fa3eee.txt",
             "--only",
             "topics",
-        ])
-        .arg("--model")
-        .arg(seed_model())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+        ],
+        out.path(),
+    )
+    .assert()
+    .success();
     png_size(&out.path().join("topics.png"));
 }
 
@@ -160,9 +142,7 @@ fn an_empty_archive_or_empty_input_is_refused_with_a_clear_message() {
     let empty = dir.path().join("empty-model");
     model.save(&empty).unwrap();
     let out = dir.path().join("out");
-    amn()
-        .args(["plot", "--model"])
-        .arg(&empty)
+    amn_on(&empty, &["plot"])
         .arg("--out")
         .arg(&out)
         .assert()
@@ -175,9 +155,7 @@ fn an_empty_archive_or_empty_input_is_refused_with_a_clear_message() {
 
     let no_bulletins = dir.path().join("none");
     std::fs::create_dir(&no_bulletins).unwrap();
-    amn()
-        .args(["plot", "--model"])
-        .arg(seed_model())
+    amn_on(seed_model(), &["plot"])
         .arg("--input")
         .arg(&no_bulletins)
         .arg("--out")
@@ -196,11 +174,7 @@ fn bad_sizes_and_samples_are_usage_errors() {
         ["--sample", "1"],
         ["--format", "gif"],
     ] {
-        amn()
-            .arg("plot")
-            .args(args)
-            .arg("--model")
-            .arg(seed_model())
+        amn_on(seed_model(), &["plot", args[0], args[1]])
             .assert()
             .code(2);
     }
@@ -210,9 +184,7 @@ fn bad_sizes_and_samples_are_usage_errors() {
 fn eval_plot_draws_the_confusion_matrix() {
     let dir = tempfile::tempdir().unwrap();
     // A small labeled corpus keeps the evaluation quick.
-    let dev = std::fs::read_to_string(dev_jsonl()).unwrap();
-    let small: String = dev.lines().take(60).map(|l| format!("{l}\n")).collect();
-    let corpus = write(dir.path(), "small.jsonl", small);
+    let corpus = dev_head(dir.path(), 60);
     let out = dir.path().join("plots");
     amn()
         .args([

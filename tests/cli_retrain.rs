@@ -108,30 +108,16 @@ fn trained(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn info(model: &Path) -> Value {
-    let out = amn()
-        .args(["info", "--json", "--model"])
-        .arg(model)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
-}
-
-fn stdout(a: assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    let out = stdout_ok(&mut amn_on(model, &["info", "--json"]));
+    serde_json::from_str(&out).unwrap()
 }
 
 #[test]
 fn every_new_subcommand_has_help() {
-    for sub in ["add", "retrain", "label", "history", "rollback", "info"] {
-        amn()
-            .args([sub, "--help"])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("Usage"));
-    }
+    assert_help(
+        &["add", "retrain", "label", "history", "rollback", "info"],
+        "Usage",
+    );
 }
 
 #[test]
@@ -162,9 +148,7 @@ fn add_skips_duplicates_reports_bad_lines_and_retrains() {
             + "\n",
     );
     let out = stdout(
-        amn()
-            .args(["add", "--no-eval", "--model"])
-            .arg(&model)
+        amn_on(&model, &["add", "--no-eval"])
             .arg(&input)
             .assert()
             .code(3)
@@ -206,9 +190,7 @@ fn add_skips_duplicates_reports_bad_lines_and_retrains() {
     // (no in-memory rebuild note) and finds the added bulletin.
     let query = write(dir.path(), "query.txt", &new);
     let found = stdout(
-        amn()
-            .args(["similar", "--json", "--top", "1", "--model"])
-            .arg(&model)
+        amn_on(&model, &["similar", "--json", "--top", "1"])
             .arg(&query)
             .assert()
             .success()
@@ -222,9 +204,7 @@ fn add_skips_duplicates_reports_bad_lines_and_retrains() {
         "again.jsonl",
         json_line("new1", &new, Some(3)) + "\n",
     );
-    amn()
-        .args(["add", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add"])
         .arg(&again)
         .assert()
         .success()
@@ -240,14 +220,7 @@ fn labels_given_on_the_command_line_and_cv_change_is_reported() {
     let (model, _) = trained(dir.path());
     let mut rng = Lcg(5);
     let a = write(dir.path(), "a.txt", bulletin(&mut rng, Some(0), 14));
-    let out = stdout(
-        amn()
-            .args(["add", "--label", "cybersecurity", "--model"])
-            .arg(&model)
-            .arg(&a)
-            .assert()
-            .success(),
-    );
+    let out = stdout_ok(amn_on(&model, &["add", "--label", "cybersecurity"]).arg(&a));
     assert!(out.contains("added    a.txt [labeled]"), "{out}");
     assert!(
         out.contains("macro-F1    topics ") && out.contains(" → ") && out.contains("3-fold CV"),
@@ -256,9 +229,7 @@ fn labels_given_on_the_command_line_and_cv_change_is_reported() {
     let i = info(&model);
     assert_eq!(i["labeled_by_topic"]["cybersecurity"], 10);
     assert!(i["cv"]["topics_macro_f1"].as_f64().is_some(), "{i}");
-    amn()
-        .args(["add", "--label", "weather", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add", "--label", "weather"])
         .arg(&a)
         .assert()
         .code(2)
@@ -277,13 +248,7 @@ fn train_with_cv_records_the_figures_add_compares_against() {
         .arg(&model)
         .assert()
         .success();
-    let history = stdout(
-        amn()
-            .args(["history", "--json", "--model"])
-            .arg(&model)
-            .assert()
-            .success(),
-    );
+    let history = stdout_ok(&mut amn_on(&model, &["history", "--json"]));
     let v1: Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
     assert_eq!(v1["cv"]["folds"], 3, "{v1}");
     // Over the labeled documents only, as `add` measures.
@@ -291,14 +256,7 @@ fn train_with_cv_records_the_figures_add_compares_against() {
     let recorded = v1["cv"]["topics_macro_f1"].as_f64().unwrap();
     let mut rng = Lcg(11);
     let a = write(dir.path(), "a.txt", bulletin(&mut rng, Some(2), 14));
-    let out = stdout(
-        amn()
-            .args(["add", "--label", "counter_terrorism", "--model"])
-            .arg(&model)
-            .arg(&a)
-            .assert()
-            .success(),
-    );
+    let out = stdout_ok(amn_on(&model, &["add", "--label", "counter_terrorism"]).arg(&a));
     assert!(
         out.contains(&format!("macro-F1    topics {recorded:.3} → ")),
         "{out}"
@@ -309,9 +267,7 @@ fn train_with_cv_records_the_figures_add_compares_against() {
 fn label_history_and_rollback() {
     let dir = tempfile::tempdir().unwrap();
     let (model, _) = trained(dir.path());
-    amn()
-        .args(["label", "--no-eval", "--model"])
-        .arg(&model)
+    amn_on(&model, &["label", "--no-eval"])
         .args([
             "u0",
             "--topics",
@@ -325,56 +281,29 @@ fn label_history_and_rollback() {
             "u0: unlabeled → cybersecurity, narcotics (primary narcotics)",
         ));
     assert_eq!(info(&model)["labeled"], 30);
-    amn()
-        .args(["label", "--model"])
-        .arg(&model)
+    amn_on(&model, &["label"])
         .args(["nope", "--topics", "narcotics"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no document with id \"nope\""));
-    let h = stdout(
-        amn()
-            .args(["history", "--model"])
-            .arg(&model)
-            .assert()
-            .success(),
-    );
+    let h = stdout_ok(&mut amn_on(&model, &["history"]));
     assert!(h.contains("train") && h.contains("label"), "{h}");
     assert!(h.contains("*       2"), "{h}");
-    let out = stdout(
-        amn()
-            .args(["rollback", "--model"])
-            .arg(&model)
-            .assert()
-            .success(),
-    );
+    let out = stdout_ok(&mut amn_on(&model, &["rollback"]));
     assert!(out.contains("restored version 1 as version 3"), "{out}");
     assert_eq!(info(&model)["labeled"], 29);
     assert_eq!(info(&model)["store"]["label_corrections"], 0);
     // Rolling forward again, to the labeled version.
-    amn()
-        .args(["rollback", "--to", "2", "--model"])
-        .arg(&model)
+    amn_on(&model, &["rollback", "--to", "2"])
         .assert()
         .success();
     assert_eq!(info(&model)["labeled"], 30);
-    amn()
-        .args(["rollback", "--to", "2", "--model"])
-        .arg(&model)
+    amn_on(&model, &["rollback", "--to", "2"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("current model already"));
-    let json = stdout(
-        amn()
-            .args(["history", "--json", "--model"])
-            .arg(&model)
-            .assert()
-            .success(),
-    );
-    let rows: Vec<Value> = json
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let json = stdout_ok(&mut amn_on(&model, &["history", "--json"]));
+    let rows = json_lines(json);
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[3]["current"], true);
     assert_eq!(rows[3]["action"], "rollback");
@@ -392,16 +321,12 @@ fn incremental_add_gives_the_model_a_full_retrain_gives() {
         })
         .collect();
     let input = write(dir.path(), "x.jsonl", lines.join("\n") + "\n");
-    amn()
-        .args(["add", "--no-eval", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add", "--no-eval"])
         .arg(&input)
         .assert()
         .success();
     let incremental = std::fs::read(model.join("model.amn")).unwrap();
-    amn()
-        .args(["retrain", "--model"])
-        .arg(&model)
+    amn_on(&model, &["retrain"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -419,9 +344,7 @@ fn incremental_add_gives_the_model_a_full_retrain_gives() {
     // The cache is rebuilt when it does not match: delete it and add again.
     std::fs::remove_file(model.join("cache.bin")).unwrap();
     let y = write(dir.path(), "y.txt", bulletin(&mut rng, Some(1), 12));
-    amn()
-        .args(["add", "--no-eval", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add", "--no-eval"])
         .arg(&y)
         .assert()
         .success()
@@ -436,16 +359,12 @@ fn retrain_names_a_missing_or_changed_corpus() {
     text.push_str(&json_line("late", "نص أضيف لاحقا إلى الملف", None));
     text.push('\n');
     std::fs::write(&corpus, text).unwrap();
-    amn()
-        .args(["retrain", "--model"])
-        .arg(&model)
+    amn_on(&model, &["retrain"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("corpus.jsonl").and(predicate::str::contains("changed")));
     std::fs::remove_file(&corpus).unwrap();
-    amn()
-        .args(["retrain", "--model"])
-        .arg(&model)
+    amn_on(&model, &["retrain"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("corpus.jsonl").and(predicate::str::contains("missing")));
@@ -485,25 +404,13 @@ fn a_second_writer_is_refused_while_readers_work() {
                     .and(predicate::str::contains("another amn process")),
             );
     }
-    amn()
-        .args(["train", "--corpus", "seeds", "--model"])
-        .arg(&model)
+    amn_on(&model, &["train", "--corpus", "seeds"])
         .assert()
         .code(6);
-    amn()
-        .args(["classify", "--model"])
-        .arg(&model)
-        .arg(&doc)
-        .assert()
-        .success();
+    amn_on(&model, &["classify"]).arg(&doc).assert().success();
     assert_eq!(info(&model)["documents"], 35);
     lock.unlock().unwrap();
-    amn()
-        .args(["add", "--model"])
-        .arg(&model)
-        .arg(&doc)
-        .assert()
-        .success();
+    amn_on(&model, &["add"]).arg(&doc).assert().success();
 }
 
 #[test]
@@ -518,9 +425,7 @@ fn a_model_without_a_store_is_refused_clearly() {
         "d.txt",
         "ضبطت الجمارك كمية من الحشيش في المنفذ الحدودي",
     );
-    amn()
-        .args(["add", "--model"])
-        .arg(&bare)
+    amn_on(&bare, &["add"])
         .arg(&doc)
         .assert()
         .code(4)
@@ -581,9 +486,7 @@ fn killed_writers_leave_the_old_or_the_new_state() {
     // How long one add takes here, to spread the kills over it.
     let started = Instant::now();
     let d = doc(&mut rng, 0);
-    amn()
-        .args(["add", "--no-eval", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add", "--no-eval"])
         .arg(&d)
         .assert()
         .success();
@@ -643,24 +546,14 @@ fn killed_writers_leave_the_old_or_the_new_state() {
     );
     // A writer that runs to the end repairs whatever was left, and everything still loads.
     let d = doc(&mut rng, 99);
-    amn()
-        .args(["add", "--no-eval", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add", "--no-eval"])
         .arg(&d)
         .assert()
         .success();
     check_store(&model.join("store.jsonl"), false);
     assert_eq!(info(&model)["documents"].as_u64().unwrap(), documents + 1);
-    amn()
-        .args(["history", "--model"])
-        .arg(&model)
-        .assert()
-        .success();
-    amn()
-        .args(["retrain", "--model"])
-        .arg(&model)
-        .assert()
-        .success();
+    amn_on(&model, &["history"]).assert().success();
+    amn_on(&model, &["retrain"]).assert().success();
     assert_eq!(info(&model)["documents"].as_u64().unwrap(), documents + 1);
     let leftovers: Vec<String> = std::fs::read_dir(&model)
         .unwrap()
@@ -723,16 +616,10 @@ fn writers_killed_at_each_commit_step_and_half_lines_are_survived() {
     std::io::Write::write_all(&mut f, b"{\"op\":\"add\",\"version\":9,\"te").unwrap();
     drop(f);
     assert_eq!(info(&model)["documents"], documents);
-    amn()
-        .args(["history", "--model"])
-        .arg(&model)
-        .assert()
-        .success();
+    amn_on(&model, &["history"]).assert().success();
     let d = write(dir.path(), "last.txt", bulletin(&mut rng, Some(3), 12));
     // The cache was written before the last kill's version was installed: analysed again.
-    amn()
-        .args(["add", "--no-eval", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add", "--no-eval"])
         .arg(&d)
         .assert()
         .success()
@@ -751,16 +638,12 @@ fn a_taken_id_gets_a_suffix_and_stdin_is_stored() {
         "a.jsonl",
         json_line("g1", &bulletin(&mut rng, Some(2), 12), None) + "\n",
     );
-    amn()
-        .args(["add", "--no-eval", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add", "--no-eval"])
         .arg(&a)
         .assert()
         .success()
         .stdout(predicate::str::contains("added    g1~2 (id g1 was taken)"));
-    amn()
-        .args(["add", "--no-eval", "--label", "narcotics", "--model"])
-        .arg(&model)
+    amn_on(&model, &["add", "--no-eval", "--label", "narcotics"])
         .arg("-")
         .write_stdin(bulletin(&mut rng, Some(3), 12))
         .assert()
@@ -769,11 +652,7 @@ fn a_taken_id_gets_a_suffix_and_stdin_is_stored() {
     let store = std::fs::read_to_string(model.join("store.jsonl")).unwrap();
     assert!(store.contains(r#""id":"stdin""#), "{store}");
     // Both come back from the store when everything is rebuilt.
-    amn()
-        .args(["retrain", "--model"])
-        .arg(&model)
-        .assert()
-        .success();
+    amn_on(&model, &["retrain"]).assert().success();
     assert_eq!(info(&model)["documents"], 37);
     assert_eq!(info(&model)["labeled_by_topic"]["narcotics"], 6);
 }
