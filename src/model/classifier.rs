@@ -4,12 +4,10 @@
 
 use super::blend::{Blend, sigmoid};
 use super::lexicon::{Lexicon, LexiconHits, N_LEXICON_FEATURES};
+use super::logistic::{self, SparseRows};
 use crate::corpus::{Label, Labels, N_TOPICS, Topic};
 use crate::error::{Error, Result};
 use crate::vector::SparseVec;
-use linfa::prelude::*;
-use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -467,32 +465,27 @@ fn fit_linear(
         .iter()
         .flat_map(|&i| std::iter::repeat_n(i, if ys[i] { repeat } else { 1 }))
         .collect();
-    let mut x = Array2::<f64>::zeros((rows.len(), features.len()));
-    for (r, &i) in rows.iter().enumerate() {
-        for (id, v) in examples[i].row.iter() {
-            if let Some(&c) = column.get(&id) {
-                x[[r, c]] = v as f64;
-            }
-        }
+    let mut x = SparseRows::new(features.len());
+    for &i in &rows {
+        x.push(
+            examples[i]
+                .row
+                .iter()
+                .filter_map(|(id, v)| column.get(&id).map(|&c| (c as u32, v as f64))),
+        );
     }
-    let y: Array1<bool> = rows.iter().map(|&i| ys[i]).collect();
-    let fitted = LogisticRegression::default()
-        .alpha(params.alpha)
-        .max_iterations(params.max_iterations)
-        .fit(&Dataset::new(x, y))
-        .map_err(|e| Error::Training(format!("logistic regression failed: {e}")))?;
-    // linfa's "positive" class is the larger one; flip so the margin favours the topic.
-    let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
+    let y: Vec<bool> = rows.iter().map(|&i| ys[i]).collect();
+    let fitted = logistic::fit(&x, &y, params.alpha, params.max_iterations)?;
     let mut weights: Vec<(u32, f32)> = features
         .iter()
-        .zip(fitted.params().iter())
+        .zip(&fitted.weights)
         .filter(|(_, w)| w.abs() > 1e-6)
-        .map(|(&t, &w)| (t, (sign * w) as f32))
+        .map(|(&t, &w)| (t, w as f32))
         .collect();
     weights.sort_unstable_by_key(|w| w.0);
     Ok(LinearModel {
         weights,
-        intercept: (sign * fitted.intercept()) as f32,
+        intercept: fitted.intercept as f32,
     })
 }
 

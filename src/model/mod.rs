@@ -12,6 +12,7 @@ pub mod history;
 pub mod lexicon;
 pub mod lineage;
 pub mod lock;
+pub mod logistic;
 pub mod predict;
 pub mod rebuild;
 pub mod repo;
