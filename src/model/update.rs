@@ -281,15 +281,7 @@ pub fn label(
     progress: &dyn Fn(&str),
 ) -> Result<Change> {
     let mut clock = Clock::new();
-    let matching: Vec<usize> = (0..w.model.archive.len())
-        .filter(|&i| w.model.archive[i].id == id)
-        .collect();
-    if matching.is_empty() {
-        return Err(Error::Invalid(format!(
-            "no document with id {id:?} in {}",
-            w.paths.model.display()
-        )));
-    }
+    let matching = positions_of(w, id)?;
     if matching
         .iter()
         .all(|&i| w.model.archive[i].labels == labels)
@@ -335,15 +327,7 @@ pub fn label(
 /// document left.
 pub fn remove(w: &mut Writer, id: &str, progress: &dyn Fn(&str)) -> Result<Change> {
     let mut clock = Clock::new();
-    let gone: Vec<usize> = (0..w.model.archive.len())
-        .filter(|&i| w.model.archive[i].id == id)
-        .collect();
-    if gone.is_empty() {
-        return Err(Error::Invalid(format!(
-            "no document with id {id:?} in {}",
-            w.paths.model.display()
-        )));
-    }
+    let gone = positions_of(w, id)?;
     if gone.len() == w.model.archive.len() {
         return Err(Error::Invalid(format!(
             "removing {id:?} would leave {} without documents",
@@ -384,6 +368,20 @@ pub fn remove(w: &mut Writer, id: &str, progress: &dyn Fn(&str)) -> Result<Chang
         clock,
         progress,
     )
+}
+
+/// Positions (in the model's archive, which is the corpus order) of the documents with `id`.
+fn positions_of(w: &Writer, id: &str) -> Result<Vec<usize>> {
+    let found: Vec<usize> = (0..w.model.archive.len())
+        .filter(|&i| w.model.archive[i].id == id)
+        .collect();
+    if found.is_empty() {
+        return Err(Error::Invalid(format!(
+            "no document with id {id:?} in {}",
+            w.paths.model.display()
+        )));
+    }
+    Ok(found)
 }
 
 /// The change of labels to cross-validate: corrections and added documents.
