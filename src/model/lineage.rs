@@ -368,24 +368,41 @@ impl Lineage {
         // After the positional `removed`, which counts every document of the sources.
         let root = self.chain[0].version;
         docs.retain(|d| !self.removed(&d.id, root));
-        docs.extend(self.added_docs().cloned());
-        self.apply_labels(docs.iter_mut().map(|d| (d.id.as_str(), &mut d.labels)));
+        let mut stored = vec![root; docs.len()];
+        for a in self.adds.iter().filter(|a| a.version != root) {
+            if !self.removed(&a.doc.id, a.version) {
+                docs.push(a.doc.clone());
+                stored.push(a.version);
+            }
+        }
+        self.apply_labels(
+            docs.iter_mut()
+                .zip(stored)
+                .map(|(d, v)| (d.id.as_str(), v, &mut d.labels)),
+        );
         Ok(docs)
     }
 
-    /// Applies the label corrections (last one wins) to (id, labels) pairs.
-    pub fn apply_labels<'a>(&self, items: impl Iterator<Item = (&'a str, &'a mut Option<Labels>)>) {
+    /// Applies the label corrections to (id, version stored at, labels) triples: the last
+    /// correction of the id made after the document was stored wins (so a bulletin removed and
+    /// added again does not inherit the corrections of the one before).
+    pub fn apply_labels<'a>(
+        &self,
+        items: impl Iterator<Item = (&'a str, u64, &'a mut Option<Labels>)>,
+    ) {
         if self.labels.is_empty() {
             return;
         }
-        let last: rustc_hash::FxHashMap<&str, &Option<Labels>> = self
-            .labels
-            .iter()
-            .map(|l| (l.id.as_str(), &l.labels))
-            .collect();
-        for (id, labels) in items {
-            if let Some(&l) = last.get(id) {
-                labels.clone_from(l);
+        let mut by_id: rustc_hash::FxHashMap<&str, Vec<&LabelRecord>> = Default::default();
+        for l in &self.labels {
+            by_id.entry(l.id.as_str()).or_default().push(l);
+        }
+        for (id, stored, labels) in items {
+            let latest = by_id
+                .get(id)
+                .and_then(|ls| ls.iter().rev().find(|l| l.version > stored));
+            if let Some(l) = latest {
+                labels.clone_from(&l.labels);
             }
         }
     }
