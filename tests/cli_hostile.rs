@@ -773,14 +773,11 @@ fn model_bit_flipped_anywhere() {
 fn model_from_a_newer_version_or_random_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let good = std::fs::read(seed_model().join("model.amn")).unwrap();
+    let current = amn::model::file::FORMAT_VERSION;
     let mut newer = good.clone();
-    newer[8..12].copy_from_slice(&2u32.to_le_bytes());
-    assert_model_refused(
-        dir.path(),
-        "newer",
-        &newer,
-        &["version 2 is newer", "retrain"],
-    );
+    newer[8..12].copy_from_slice(&(current + 1).to_le_bytes());
+    let said = format!("version {} is newer", current + 1);
+    assert_model_refused(dir.path(), "newer", &newer, &[&said, "retrain"]);
     let mut older = good.clone();
     older[8..12].copy_from_slice(&0u32.to_le_bytes());
     assert_model_refused(dir.path(), "older", &older, &["older"]);
@@ -794,7 +791,7 @@ fn model_from_a_newer_version_or_random_bytes() {
     // Magic right, payload random (with its checksum right): the decoder refuses it.
     let payload = noise(3, 5000);
     let mut forged = b"AMNMODEL".to_vec();
-    forged.extend_from_slice(&1u32.to_le_bytes());
+    forged.extend_from_slice(&current.to_le_bytes());
     forged.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     forged.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
     forged.extend_from_slice(&payload);

@@ -12,7 +12,7 @@ use crate::corpus::store::text_hash;
 use crate::corpus::{Document, Labels};
 use crate::error::Result;
 use crate::text::{Analyzer, ScriptStats};
-use crate::vector::{StemCorpus, TermCounts};
+use crate::vector::{SparseVec, StemCorpus, TermCounts};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -179,10 +179,14 @@ impl Prepared {
         let labeled: Vec<usize> = (0..self.len())
             .filter(|&i| self.entries[i].labels.is_some())
             .collect();
+        let features: Vec<SparseVec> = rows
+            .par_iter()
+            .map(|r| vectorizer.unigram_part(r))
+            .collect();
         let examples: Vec<Example> = labeled
             .iter()
             .map(|&i| Example {
-                row: &rows[i],
+                row: &features[i],
                 hits: &self.hits[i],
                 labels: self.entries[i].labels.as_ref().expect("filtered on labels"),
                 day: &self.entries[i].day,
@@ -192,7 +196,7 @@ impl Prepared {
         let archive = self
             .entries
             .par_iter()
-            .zip(&rows)
+            .zip(&features)
             .zip(&self.hits)
             .map(|((e, row), hits)| ArchiveEntry {
                 id: e.id.clone(),

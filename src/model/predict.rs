@@ -64,6 +64,8 @@ const EXPLAIN_TOP: usize = 8;
 /// Vector, lexicon evidence and script statistics of one bulletin.
 pub struct Analysis {
     pub row: SparseVec,
+    /// What the classifier reads of `row` ([`crate::vector::Vectorizer::unigram_part`]).
+    pub features: SparseVec,
     pub hits: super::lexicon::LexiconHits,
     pub stats: ScriptStats,
     /// Stem → distinct surface words, in order of appearance.
@@ -103,8 +105,10 @@ impl Model {
         });
         check_language(&doc.id, &stats)?;
         let refs: Vec<&str> = stems.iter().collect();
+        let row = self.vectorizer.row_of_stems(refs.iter().copied(), false);
         Ok(Analysis {
-            row: self.vectorizer.row_of_stems(refs.iter().copied(), false),
+            features: self.vectorizer.unigram_part(&row),
+            row,
             hits: self.classifier.lexicon.hits(&refs),
             stats,
             words,
@@ -118,7 +122,7 @@ impl Model {
             scores,
             topics,
             primary,
-        } = self.classifier.predict(&a.row, &a.hits);
+        } = self.classifier.predict(&a.features, &a.hits);
         let explanation = explain.then(|| topics.iter().map(|&t| self.explain(t, &a)).collect());
         Ok(Classification {
             id: doc.id.clone(),
@@ -141,7 +145,7 @@ impl Model {
         };
         let mut evidence: Vec<Evidence> = Vec::new();
         if p.use_terms {
-            for (id, c) in m.linear.contributions(&a.row) {
+            for (id, c) in m.linear.contributions(&a.features) {
                 let stem = self.vectorizer.term(id).to_string();
                 evidence.push(Evidence {
                     words: surface_words(&stem, &a.words),

@@ -38,7 +38,7 @@ impl Bulletin {
         let (primary, topics, source) = match &doc.labels {
             Some(l) => (l.primary, l.topics.clone(), LabelSource::Hand),
             None => {
-                let p = model.classifier.predict(&a.row, &a.hits);
+                let p = model.classifier.predict(&a.features, &a.hits);
                 (p.primary, p.topics, LabelSource::Model)
             }
         };
