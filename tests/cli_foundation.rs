@@ -246,3 +246,36 @@ fn eval_writes_every_test_prediction_beside_its_hand_labels() {
         }
     }
 }
+
+#[test]
+fn a_large_batch_keeps_input_order_and_reports_bad_lines_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let dev = std::fs::read_to_string(dev_jsonl()).unwrap();
+    let lines: Vec<&str> = dev.lines().collect();
+    // More than one parallel chunk, with a bad line in the middle of the second.
+    let mut batch: Vec<String> = Vec::new();
+    for (i, l) in lines.iter().chain(lines.iter()).enumerate() {
+        let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+        v["id"] = format!("doc{i}").into();
+        batch.push(v.to_string());
+        if i == 600 {
+            batch.push("{broken".to_string());
+        }
+    }
+    let file = write(dir.path(), "big.jsonl", batch.join("\n") + "\n");
+    let out = amn()
+        .args(["classify", "--json"])
+        .arg(&file)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("big.jsonl:602"))
+        .get_output()
+        .stdout
+        .clone();
+    let ids: Vec<String> = json_lines(out)
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = (0..2 * lines.len()).map(|i| format!("doc{i}")).collect();
+    assert_eq!(ids, expected);
+}

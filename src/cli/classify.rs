@@ -5,9 +5,13 @@ use amn::Model;
 use amn::corpus::{Label, Topic, open_inputs};
 use amn::model::Classification;
 use anyhow::Context;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
+
+/// Bulletins classified in parallel at a time (bounded, so memory stays flat on large inputs).
+const CHUNK: usize = 512;
 
 /// Classify bulletins: .txt files, .jsonl files (one bulletin a line), directories, or - for stdin.
 #[derive(Debug, clap::Args)]
@@ -36,43 +40,60 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let mut held: Option<amn::Error> = None;
     // Ids seen so far: a repeated id is classified again, with a warning (JSON consumers key on it).
     let mut seen: HashSet<String> = HashSet::new();
-    for item in open_inputs(&args.inputs) {
-        let result = item.and_then(|doc| model.classify(&doc, args.explain));
-        if let Some(e) = held.take() {
-            eprintln!("amn: {e}");
-            last_error = Some(e);
+    // Bulletins are classified in parallel a chunk at a time and written in input order. Standard
+    // input goes one at a time, so an interactive or slow producer sees each answer at once.
+    let chunk = if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        1
+    } else {
+        CHUNK
+    };
+    let mut items = open_inputs(&args.inputs);
+    loop {
+        let batch: Vec<_> = items.by_ref().take(chunk).collect();
+        if batch.is_empty() {
+            break;
         }
-        match result {
-            Ok(c) => {
-                ok += 1;
-                if !seen.insert(c.id.clone()) {
-                    out.flush()?;
-                    eprintln!(
-                        "amn: warning: {}: duplicate id (an earlier bulletin has it too); both are classified",
-                        c.id
-                    );
-                }
-                if !c.warnings.is_empty() {
-                    out.flush()?;
-                    for w in &c.warnings {
-                        eprintln!("amn: warning: {}: {w}", c.id);
+        let results: Vec<_> = batch
+            .into_par_iter()
+            .map(|item| item.and_then(|doc| model.classify(&doc, args.explain)))
+            .collect();
+        for result in results {
+            if let Some(e) = held.take() {
+                eprintln!("amn: {e}");
+                last_error = Some(e);
+            }
+            match result {
+                Ok(c) => {
+                    ok += 1;
+                    if !seen.insert(c.id.clone()) {
+                        out.flush()?;
+                        eprintln!(
+                            "amn: warning: {}: duplicate id (an earlier bulletin has it too); both are classified",
+                            c.id
+                        );
+                    }
+                    if !c.warnings.is_empty() {
+                        out.flush()?;
+                        for w in &c.warnings {
+                            eprintln!("amn: warning: {}: {w}", c.id);
+                        }
+                    }
+                    if args.json {
+                        serde_json::to_writer(&mut out, &c)?;
+                        writeln!(out)?;
+                    } else {
+                        write_block(&mut out, &c)?;
                     }
                 }
-                if args.json {
-                    serde_json::to_writer(&mut out, &c)?;
-                    writeln!(out)?;
-                } else {
-                    write_block(&mut out, &c)?;
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                out.flush()?;
-                if ok + failed == 1 {
-                    held = Some(e);
-                } else {
-                    eprintln!("amn: {e}");
-                    last_error = Some(e);
+                Err(e) => {
+                    failed += 1;
+                    out.flush()?;
+                    if ok + failed == 1 {
+                        held = Some(e);
+                    } else {
+                        eprintln!("amn: {e}");
+                        last_error = Some(e);
+                    }
                 }
             }
         }
