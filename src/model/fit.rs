@@ -12,6 +12,7 @@ use crate::corpus::store::text_hash;
 use crate::corpus::{Document, Labels};
 use crate::error::Result;
 use crate::text::{Analyzer, ScriptStats};
+use crate::vector::tfidf::unigram_part_by;
 use crate::vector::{SparseVec, StemCorpus, TermCounts};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -179,9 +180,10 @@ impl Prepared {
         let labeled: Vec<usize> = (0..self.len())
             .filter(|&i| self.entries[i].labels.is_some())
             .collect();
+        let unigram = vectorizer.unigram_mask();
         let features: Vec<SparseVec> = rows
             .par_iter()
-            .map(|r| vectorizer.unigram_part(r))
+            .map(|r| unigram_part_by(r, |id| unigram[id as usize]))
             .collect();
         let examples: Vec<Example> = labeled
             .iter()

@@ -268,15 +268,25 @@ impl Vectorizer {
     /// few hundred labeled bulletins, bigram features overfit (measured: topics macro-F1 higher
     /// without them on 12 of 12 fold seeds); the archive keeps them, as they help clustering.
     pub fn unigram_part(&self, row: &SparseVec) -> SparseVec {
-        let (idx, val) = row
-            .iter()
-            .filter(|&(id, _)| !self.terms[id as usize].contains(' '))
-            .unzip();
-        let mut part = SparseVec { idx, val };
-        part.normalize();
-        part
+        unigram_part_by(row, |id| !self.terms[id as usize].contains(' '))
     }
 
+    /// Which terms are single stems, by id: [`Vectorizer::unigram_part`] for many rows without
+    /// looking at the term texts again.
+    pub fn unigram_mask(&self) -> Vec<bool> {
+        self.terms.par_iter().map(|t| !t.contains(' ')).collect()
+    }
+}
+
+/// The cells of `row` whose term `keep` accepts, L2-normalized again.
+pub fn unigram_part_by(row: &SparseVec, keep: impl Fn(u32) -> bool) -> SparseVec {
+    let (idx, val) = row.iter().filter(|&(id, _)| keep(id)).unzip();
+    let mut part = SparseVec { idx, val };
+    part.normalize();
+    part
+}
+
+impl Vectorizer {
     /// TF-IDF row of a text (what `weigh(&term_counts(..))` gives, without a map of strings).
     pub fn transform(&self, text: &str) -> SparseVec {
         let mut stems = StemBuf::default();
