@@ -13,8 +13,8 @@
 
 use super::folds::fnv1a64;
 use crate::error::{Error, Result};
-use crate::vector::tfidf::smoothed_idf;
-use crate::vector::tfidf::{TermKeys, is_unigram, term_dfs};
+use crate::vector::tfidf::{TermKeys, document_frequencies, is_unigram, smoothed_idf, term_dfs};
+
 use crate::vector::{SparseVec, StemCorpus, TermCounts, Vectorizer, VectorizerParams};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -43,17 +43,6 @@ pub struct Tally {
     pub rare: Vec<(u64, u32, u32)>,
     /// Terms above max-df with their postings, sorted by term.
     pub frequent: Vec<(String, Vec<Posting>)>,
-}
-
-/// The document-frequency range a fit keeps for `n_docs` documents, as `Vectorizer::fit_counts`:
-/// a handful of documents cannot support min-df 2 or max-df pruning.
-pub fn df_bounds(params: VectorizerParams, n_docs: u32) -> (u32, u32) {
-    let (min, max) = if n_docs < 10 {
-        (1, n_docs)
-    } else {
-        (params.min_df, (params.max_df * n_docs as f32).ceil() as u32)
-    };
-    (min, max.max(1))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,13 +86,8 @@ impl Tally {
                 "no documents to build a vocabulary from".into(),
             ));
         }
-        let mut df: FxHashMap<&str, u32> = FxHashMap::default();
-        for c in counts {
-            for term in c.keys() {
-                *df.entry(term.as_str()).or_insert(0) += 1;
-            }
-        }
-        let bounds = df_bounds(params, n_docs);
+        let df = document_frequencies(counts);
+        let bounds = params.df_bounds(n_docs);
         let mut kept: Vec<(&str, u32)> = df
             .iter()
             .filter(|&(_, &d)| status(d, bounds) == Status::Kept)
@@ -169,7 +153,7 @@ impl Tally {
                 "no documents to build a vocabulary from".into(),
             ));
         }
-        let bounds = df_bounds(params, n_docs);
+        let bounds = params.df_bounds(n_docs);
         let terms_of = TermKeys::new(corpus, params.bigrams);
         let counted = term_dfs(corpus, &terms_of, |d| d >= bounds.0);
         type Named = (String, u64, u32);
@@ -303,7 +287,7 @@ impl Tally {
         }
         let n_old = self.n_docs;
         self.n_docs += new.len() as u32;
-        let bounds = df_bounds(self.params, self.n_docs);
+        let bounds = self.params.df_bounds(self.n_docs);
 
         // The new documents: vocabulary terms by (old) id, the others by text with postings.
         let mut delta = vec![0u32; self.terms.len()];
@@ -371,8 +355,8 @@ impl Tally {
         if n_new as usize == n_old {
             return Ok(());
         }
-        let bounds = df_bounds(self.params, n_new);
-        if bounds.0 < df_bounds(self.params, self.n_docs).0 {
+        let bounds = self.params.df_bounds(n_new);
+        if bounds.0 < self.params.df_bounds(self.n_docs).0 {
             return Err(Error::Invalid(format!(
                 "removing {} of {n_old} documents relaxes min-df; analyse the rest again",
                 n_old - n_new as usize

@@ -40,6 +40,28 @@ impl VectorizerParams {
         }
         Ok(())
     }
+
+    /// The document-frequency range a fit keeps for `n_docs` documents, inclusive: a handful
+    /// of documents cannot support min-df 2 or max-df pruning.
+    pub fn df_bounds(&self, n_docs: u32) -> (u32, u32) {
+        let (min, max) = if n_docs < 10 {
+            (1, n_docs)
+        } else {
+            (self.min_df, (self.max_df * n_docs as f32).ceil() as u32)
+        };
+        (min, max.max(1))
+    }
+}
+
+/// In how many of `counts` each term occurs.
+pub fn document_frequencies(counts: &[TermCounts]) -> FxHashMap<&str, u32> {
+    let mut df: FxHashMap<&str, u32> = FxHashMap::default();
+    for c in counts {
+        for term in c.keys() {
+            *df.entry(term.as_str()).or_insert(0) += 1;
+        }
+    }
+    df
 }
 
 /// Raw term counts of one document (unigrams and, if asked, bigrams of adjacent stems).
@@ -122,12 +144,7 @@ impl Vectorizer {
                 "no documents to build a vocabulary from".into(),
             ));
         }
-        let (min_df, max_df) = if n_docs < 10 {
-            (1, n_docs)
-        } else {
-            (params.min_df, (params.max_df * n_docs as f32).ceil() as u32)
-        };
-        let max_df = max_df.max(1);
+        let (min_df, max_df) = params.df_bounds(n_docs);
         let keeps = |d: u32| d >= min_df && d <= max_df;
         let n_stems = corpus.stems.len();
         let terms_of = TermKeys::new(corpus, params.bigrams);
@@ -195,22 +212,10 @@ impl Vectorizer {
                 "no documents to build a vocabulary from".into(),
             ));
         }
-        let mut df: FxHashMap<&str, u32> = FxHashMap::default();
-        for c in counts {
-            for term in c.keys() {
-                *df.entry(term.as_str()).or_insert(0) += 1;
-            }
-        }
-        // A handful of documents cannot support min_df 2 or max_df pruning.
-        let min_df = if n_docs < 10 { 1 } else { params.min_df };
-        let max_df = if n_docs < 10 {
-            n_docs
-        } else {
-            (params.max_df * n_docs as f32).ceil() as u32
-        };
-        let mut kept: Vec<(&str, u32)> = df
+        let (min_df, max_df) = params.df_bounds(n_docs);
+        let mut kept: Vec<(&str, u32)> = document_frequencies(counts)
             .into_iter()
-            .filter(|&(_, d)| d >= min_df && d <= max_df.max(1))
+            .filter(|&(_, d)| d >= min_df && d <= max_df)
             .collect();
         kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let terms: Vec<String> = kept.iter().map(|(t, _)| t.to_string()).collect();
