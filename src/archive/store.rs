@@ -209,11 +209,10 @@ impl Archive {
         Ok(archive)
     }
 
-    /// Indexes the model now saved at `model_path` again after a change to it (add, label,
-    /// retrain, rollback), keeping the readable words of the archive file it replaces; `docs`
-    /// (e.g. the bulletins just added) teach words first.
-    pub fn refresh(model_path: &Path, docs: &[Document]) -> Result<Archive> {
-        let model = Model::load(model_path)?;
+    /// Indexes `model`, just saved at `model_path` by a change (add, label, retrain, rollback),
+    /// keeping the readable words of the archive file it replaces; `docs` (e.g. the bulletins
+    /// just added) teach words first.
+    pub fn refresh(model: &Model, model_path: &Path, docs: &[Document]) -> Result<Archive> {
         let stamp = model_stamp(model_path).ok_or_else(|| {
             Error::bad_model(model_file(model_path), "no saved model to index beside")
         })?;
@@ -230,7 +229,7 @@ impl Archive {
                 }
             }
         }
-        let archive = Archive::build_with_words(&model, &surface, stamp)?;
+        let archive = Archive::build_with_words(model, &surface, stamp)?;
         archive.save(model_path)?;
         Ok(archive)
     }

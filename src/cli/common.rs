@@ -2,6 +2,7 @@
 
 use amn::corpus::{Document, open_inputs};
 use amn::model::file::DEFAULT_MODEL_DIR;
+use amn::model::repo::Writer;
 use amn::model::{ClassifierParams, TrainSettings};
 use amn::text::StemmerKind;
 use amn::vector::VectorizerParams;
@@ -119,8 +120,8 @@ pub fn spinner(message: &str) -> ProgressBar {
 /// Indexes the archive of a model a writer has just changed, while it still holds the lock.
 /// The change is committed already, so a failure only warns: `similar` and `cluster` index a
 /// stale archive in memory (slower, same answers).
-pub fn refresh_archive(model: &Path, docs: &[Document]) {
-    if let Err(e) = amn::Archive::refresh(model, docs) {
+pub fn refresh_archive(w: &Writer, model: &Path, docs: &[Document]) {
+    if let Err(e) = amn::Archive::refresh(&w.model, model, docs) {
         eprintln!(
             "amn: warning: could not index the archive again ({e}); `amn similar` and `amn cluster` will index it in memory"
         );

@@ -24,7 +24,7 @@ pub fn run(args: RemoveArgs) -> anyhow::Result<()> {
     let step = |m: &str| progress.set_message(m.to_string());
     let change = update::remove(&mut w, &args.id, &step)?;
     step("indexing the archive");
-    refresh_archive(&args.model.model, &[]);
+    refresh_archive(&w, &args.model.model, &[]);
     progress.finish_and_clear();
     let plural = if copies == 1 { "" } else { "s" };
     println!("removed  {} ({copies} document{plural})", args.id);

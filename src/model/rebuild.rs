@@ -122,7 +122,7 @@ pub fn retrain(w: &mut Writer, progress: &dyn Fn(&str)) -> Result<Change> {
         note,
     };
     progress("writing the new version");
-    w.commit(&model, Vec::new(), commit, Some(&prepared))?;
+    w.commit(model, Vec::new(), commit, Some(&prepared))?;
     timings.push(("commit", t.elapsed().as_secs_f64()));
     change.timings = timings;
     Ok(change)
@@ -172,7 +172,7 @@ pub fn rollback(w: &mut Writer, to: Option<u64>) -> Result<Commit> {
         )));
     }
     let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-    super::file::decode(&file, &bytes)?;
+    let restored = super::file::decode(&file, &bytes)?;
     if fingerprint(&bytes) != target.model {
         return Err(Error::bad_model(
             &file,
@@ -196,5 +196,6 @@ pub fn rollback(w: &mut Writer, to: Option<u64>) -> Result<Commit> {
     append_lines(&w.paths.store, &[line])?;
     install(&own, &w.paths.model)?;
     super::history::prune(&w.paths.history, version);
+    w.model = restored;
     Ok(commit)
 }

@@ -194,16 +194,17 @@ impl Writer {
     /// Commits a new version (see the module documentation) and makes it current.
     pub fn commit(
         &mut self,
-        model: &Model,
+        model: Model,
         records: Vec<Record>,
         commit: Commit,
         prepared: Option<&Prepared>,
     ) -> Result<Commit> {
-        let done = commit_version(&self.paths, model, records, commit, prepared)?;
-        // Later steps of this process see the new version.
+        let done = commit_version(&self.paths, &model, records, commit, prepared)?;
+        // Later steps of this process (e.g. indexing the archive) see the new version.
         self.journal = Journal::read(&self.paths.store)?.expect("just appended");
         self.fingerprint = done.model.clone();
         self.lineage = self.journal.lineage(&self.fingerprint)?;
+        self.model = model;
         Ok(done)
     }
 }

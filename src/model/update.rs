@@ -470,7 +470,7 @@ fn refit_and_commit(
         timings: Vec::new(),
     };
     progress("writing the new version");
-    w.commit(&model, records, commit, Some(&prepared))?;
+    w.commit(model, records, commit, Some(&prepared))?;
     clock.lap("commit");
     change.timings = clock.1;
     Ok(change)
