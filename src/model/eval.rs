@@ -6,7 +6,6 @@ use super::{Model, TrainSettings};
 use crate::corpus::{Document, Label, N_LABELS, N_TOPICS, Topic};
 use crate::error::{Error, Result};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// How to split the labeled documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +71,22 @@ pub struct Prediction {
     pub title: String,
     pub primary: Label,
     pub topics: Vec<Topic>,
-    pub scores: BTreeMap<Topic, f32>,
+    /// By [`Topic::index`]; written as `{"topic": score}`.
+    #[serde(serialize_with = "scores_by_topic")]
+    pub scores: [f32; N_TOPICS],
     pub true_primary: Label,
     pub true_topics: Vec<Topic>,
+}
+
+fn scores_by_topic<S: serde::Serializer>(
+    scores: &[f32; N_TOPICS],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_map(
+        Topic::ALL
+            .iter()
+            .map(|t| (t.to_string(), scores[t.index()])),
+    )
 }
 
 impl Prediction {
@@ -96,7 +108,7 @@ pub struct CalibrationBin {
 
 const CALIBRATION_BINS: usize = 10;
 
-fn calibration(outcomes: &[Outcome]) -> (Vec<CalibrationBin>, f64) {
+fn calibration(outcomes: &[Prediction]) -> (Vec<CalibrationBin>, f64) {
     let mut sums = [(0usize, 0.0f64, 0usize); CALIBRATION_BINS];
     for o in outcomes {
         for t in Topic::ALL {
@@ -104,7 +116,7 @@ fn calibration(outcomes: &[Outcome]) -> (Vec<CalibrationBin>, f64) {
             let b = ((s * CALIBRATION_BINS as f64) as usize).min(CALIBRATION_BINS - 1);
             sums[b].0 += 1;
             sums[b].1 += s;
-            sums[b].2 += usize::from(o.truth.1.contains(&t));
+            sums[b].2 += usize::from(o.true_topics.contains(&t));
         }
     }
     let total: usize = sums.iter().map(|b| b.0).sum();
@@ -134,15 +146,6 @@ fn as_map<S: serde::Serializer, K: std::fmt::Display>(
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     s.collect_map(items.iter().map(|(k, v)| (k.to_string(), v)))
-}
-
-/// One labeled document's truth and prediction.
-struct Outcome {
-    id: String,
-    title: String,
-    truth: (Label, Vec<Topic>),
-    predicted: (Label, Vec<Topic>),
-    scores: [f32; N_TOPICS],
 }
 
 /// Evaluates `settings` on the labeled documents of `docs` (unlabeled ones join every training
@@ -194,16 +197,18 @@ pub fn evaluate(
         let model = Model::train(&train, settings, lexicon)?;
         for (d, _) in labeled.iter().zip(&assignment).filter(|(_, f)| **f == fold) {
             let l = d.labels.as_ref().expect("labeled");
-            let (predicted, scores) = match model.classify(d, false) {
-                Ok(c) => ((c.primary, c.topics), c.scores.0),
-                Err(_) => ((Label::Other, Vec::new()), [0.0; N_TOPICS]),
+            let (primary, topics, scores) = match model.classify(d, false) {
+                Ok(c) => (c.primary, c.topics, c.scores.0),
+                Err(_) => (Label::Other, Vec::new(), [0.0; N_TOPICS]),
             };
-            outcomes.push(Outcome {
+            outcomes.push(Prediction {
                 id: d.id.clone(),
                 title: d.title.clone(),
-                truth: (l.primary, l.topics.clone()),
-                predicted,
+                primary,
+                topics,
                 scores,
+                true_primary: l.primary,
+                true_topics: l.topics.clone(),
             });
         }
         on_fold(done + 1, test_folds.len());
@@ -212,16 +217,16 @@ pub fn evaluate(
         Split::KFold { .. } => "kfold",
         Split::Date => "date",
     };
-    Ok(report(name, n_folds, seed, &outcomes))
+    Ok(report(name, n_folds, seed, outcomes))
 }
 
-fn report(split: &str, folds: usize, seed: u64, outcomes: &[Outcome]) -> EvalReport {
+fn report(split: &str, folds: usize, seed: u64, outcomes: Vec<Prediction>) -> EvalReport {
     let per_topic: Vec<(Topic, Prf)> = Topic::ALL
         .into_iter()
         .map(|t| {
             let (mut tp, mut fp, mut fneg) = (0, 0, 0);
-            for o in outcomes {
-                match (o.predicted.1.contains(&t), o.truth.1.contains(&t)) {
+            for o in &outcomes {
+                match (o.topics.contains(&t), o.true_topics.contains(&t)) {
                     (true, true) => tp += 1,
                     (true, false) => fp += 1,
                     (false, true) => fneg += 1,
@@ -232,8 +237,8 @@ fn report(split: &str, folds: usize, seed: u64, outcomes: &[Outcome]) -> EvalRep
         })
         .collect();
     let mut confusion = [[0usize; N_LABELS]; N_LABELS];
-    for o in outcomes {
-        confusion[o.truth.0.index()][o.predicted.0.index()] += 1;
+    for o in &outcomes {
+        confusion[o.true_primary.index()][o.primary.index()] += 1;
     }
     let per_label: Vec<(Label, Prf)> = Label::ALL
         .into_iter()
@@ -247,7 +252,7 @@ fn report(split: &str, folds: usize, seed: u64, outcomes: &[Outcome]) -> EvalRep
         .collect();
     let correct: usize = (0..N_LABELS).map(|i| confusion[i][i]).sum();
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let (calibration, expected_calibration_error) = calibration(outcomes);
+    let (calibration, expected_calibration_error) = calibration(&outcomes);
     EvalReport {
         calibration,
         expected_calibration_error,
@@ -261,21 +266,7 @@ fn report(split: &str, folds: usize, seed: u64, outcomes: &[Outcome]) -> EvalRep
         per_topic,
         per_label,
         confusion,
-        predictions: outcomes
-            .iter()
-            .map(|o| Prediction {
-                id: o.id.clone(),
-                title: o.title.clone(),
-                primary: o.predicted.0,
-                topics: o.predicted.1.clone(),
-                scores: Topic::ALL
-                    .into_iter()
-                    .map(|t| (t, o.scores[t.index()]))
-                    .collect(),
-                true_primary: o.truth.0,
-                true_topics: o.truth.1.clone(),
-            })
-            .collect(),
+        predictions: outcomes,
     }
 }
 
@@ -295,7 +286,7 @@ mod tests {
 
     #[test]
     fn report_counts_are_pooled_correctly() {
-        let o = |t: Label, tt: Vec<Topic>, p: Label, pt: Vec<Topic>| Outcome {
+        let o = |t: Label, tt: Vec<Topic>, p: Label, pt: Vec<Topic>| Prediction {
             id: String::new(),
             title: String::new(),
             scores: if pt.is_empty() {
@@ -303,8 +294,10 @@ mod tests {
             } else {
                 [0.95; N_TOPICS]
             },
-            truth: (t, tt),
-            predicted: (p, pt),
+            true_primary: t,
+            true_topics: tt,
+            primary: p,
+            topics: pt,
         };
         let nar = Label::Topic(Topic::Narcotics);
         let outcomes = vec![
@@ -313,7 +306,7 @@ mod tests {
             o(nar, vec![Topic::Narcotics], Label::Other, vec![]),
             o(Label::Other, vec![], Label::Other, vec![]),
         ];
-        let r = report("kfold", 2, 1, &outcomes);
+        let r = report("kfold", 2, 1, outcomes);
         let narcotics = r.per_topic[Topic::Narcotics.index()].1;
         assert_eq!(narcotics.support, 2);
         assert!((narcotics.f1 - 0.5).abs() < 1e-9);
