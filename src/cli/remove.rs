@@ -19,13 +19,13 @@ pub struct RemoveArgs {
 pub fn run(args: RemoveArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut w = Writer::open(&args.model.model, "amn remove")?;
-    let copies = w.model.archive.iter().filter(|a| a.id == args.id).count();
     let progress = spinner("removing");
     let step = |m: &str| progress.set_message(m.to_string());
     let change = update::remove(&mut w, &args.id, &step)?;
     step("indexing the archive");
     refresh_archive(&w, &args.model.model, &[]);
     progress.finish_and_clear();
+    let copies = change.documents.0 - change.documents.1;
     let plural = if copies == 1 { "" } else { "s" };
     println!("removed  {} ({copies} document{plural})", args.id);
     print_change(&change, &w, started);
