@@ -330,11 +330,15 @@ impl Lineage {
 
     /// Documents added after training (and not removed since), in order.
     pub fn added_docs(&self) -> impl Iterator<Item = &Document> {
+        self.added().map(|a| &a.doc)
+    }
+
+    /// The records of [`Lineage::added_docs`].
+    fn added(&self) -> impl Iterator<Item = &AddRecord> {
         let root = self.chain[0].version;
         self.adds
             .iter()
             .filter(move |a| a.version != root && !self.removed(&a.doc.id, a.version))
-            .map(|a| &a.doc)
     }
 
     /// A document with this id, stored at version `stored`, was removed later.
@@ -369,11 +373,9 @@ impl Lineage {
         let root = self.chain[0].version;
         docs.retain(|d| !self.removed(&d.id, root));
         let mut stored = vec![root; docs.len()];
-        for a in self.adds.iter().filter(|a| a.version != root) {
-            if !self.removed(&a.doc.id, a.version) {
-                docs.push(a.doc.clone());
-                stored.push(a.version);
-            }
+        for a in self.added() {
+            docs.push(a.doc.clone());
+            stored.push(a.version);
         }
         self.apply_labels(
             docs.iter_mut()
