@@ -20,13 +20,14 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"AMNCACHE";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 /// A document's lexicon hits as stored (mirrors [`LexiconHits`] field by field).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Hits {
     score: [f32; N_TOPICS],
+    against: [f32; N_TOPICS],
     matches: Vec<(u64, u32)>,
     n_terms: u64,
 }
@@ -36,11 +37,13 @@ impl From<&LexiconHits> for Hits {
         // Destructured so that a new field in LexiconHits fails to compile here.
         let LexiconHits {
             score,
+            against,
             matches,
             n_terms,
         } = h;
         Hits {
             score: *score,
+            against: *against,
             matches: matches.iter().map(|&(i, c)| (i as u64, c)).collect(),
             n_terms: *n_terms as u64,
         }
@@ -51,6 +54,7 @@ impl From<Hits> for LexiconHits {
     fn from(h: Hits) -> LexiconHits {
         LexiconHits {
             score: h.score,
+            against: h.against,
             matches: h
                 .matches
                 .into_iter()

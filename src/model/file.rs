@@ -15,7 +15,8 @@ pub const ARCHIVE_EXTENSION: &str = "amx";
 pub const MAGIC: &[u8; 8] = b"AMNMODEL";
 /// Bumped whenever the payload layout changes; other versions are refused.
 /// 2: the classifier reads the unigram part of rows (same layout, other meaning).
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: a third lexicon feature per topic (context against it), so each blend has one more input.
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 pub const MODEL_FILE: &str = "model.amn";
 /// Where the shipped model lives, relative to the working directory.

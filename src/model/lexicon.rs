@@ -38,8 +38,10 @@ pub struct Lexicon {
 /// Per-topic evidence found in one document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LexiconHits {
-    /// Σ weight × min(count, cap) per topic.
+    /// Σ weight × min(count, cap) per topic, over the entries for it.
     pub score: [f32; N_TOPICS],
+    /// The same sum over the entries against it (as a positive number).
+    pub against: [f32; N_TOPICS],
     /// (entry index, count) of every entry that matched.
     pub matches: Vec<(usize, u32)>,
     /// Number of content terms in the document.
@@ -47,8 +49,9 @@ pub struct LexiconHits {
 }
 
 impl Lexicon {
-    /// Parses and analyzes `topic<TAB>weight<TAB>term` lines. Entries whose stems coincide keep
-    /// the highest weight (spelling variants must not add up).
+    /// Parses and analyzes `topic<TAB>weight<TAB>term` lines (a negative weight: context against
+    /// the topic). Entries whose stems coincide keep the strongest weight (spelling variants must
+    /// not add up); one listed both for and against a topic is refused.
     pub fn parse(text: &str, analyzer: &Analyzer) -> Result<Lexicon> {
         let mut entries: Vec<Entry> = Vec::new();
         for (n, line) in text.lines().enumerate() {
@@ -68,8 +71,8 @@ impl Lexicon {
                 .trim()
                 .parse()
                 .map_err(|_| bad("weight is not a number"))?;
-            if !(weight > 0.0 && weight <= 10.0) {
-                return Err(bad("weight must be in (0, 10]"));
+            if !(weight.abs() > 0.0 && weight.abs() <= 10.0) {
+                return Err(bad("weight must be in [-10, 0) or (0, 10]"));
             }
             let stems = analyzer.stems(term);
             if stems.is_empty() {
@@ -79,7 +82,11 @@ impl Lexicon {
                 .iter_mut()
                 .find(|e| e.topic == topic && e.stems == stems)
             {
-                Some(e) => e.weight = e.weight.max(weight),
+                Some(e) if (e.weight > 0.0) != (weight > 0.0) => {
+                    return Err(bad("term is listed both for and against the topic"));
+                }
+                Some(e) if weight.abs() > e.weight.abs() => e.weight = weight,
+                Some(_) => {}
                 None => entries.push(Entry {
                     topic,
                     weight,
@@ -131,7 +138,12 @@ impl Lexicon {
         matches.sort_unstable();
         for &(i, c) in &matches {
             let e = &self.entries[i];
-            hits.score[e.topic.index()] += e.weight * c.min(MAX_COUNT_PER_ENTRY) as f32;
+            let evidence = e.weight.abs() * c.min(MAX_COUNT_PER_ENTRY) as f32;
+            if e.weight > 0.0 {
+                hits.score[e.topic.index()] += evidence;
+            } else {
+                hits.against[e.topic.index()] += evidence;
+            }
         }
         hits.matches = matches;
         hits
@@ -139,15 +151,17 @@ impl Lexicon {
 }
 
 /// Number of lexicon features per topic (see [`LexiconHits::features`]).
-pub const N_LEXICON_FEATURES: usize = 2;
+pub const N_LEXICON_FEATURES: usize = 3;
 
 impl LexiconHits {
-    /// Features of one topic: total evidence (log) and evidence density per 100 content words
-    /// (log), so a passing mention in a long article weighs less than a focused short bulletin.
+    /// Features of one topic: total evidence (log), evidence density per 100 content words (log),
+    /// so a passing mention in a long article weighs less than a focused short bulletin, and the
+    /// context against the topic (log).
     pub fn features(&self, topic: Topic) -> [f64; N_LEXICON_FEATURES] {
         let s = self.score[topic.index()] as f64;
         let per_100 = s * 100.0 / (self.n_terms.max(100) as f64);
-        [s.ln_1p(), per_100.ln_1p()]
+        let against = self.against[topic.index()] as f64;
+        [s.ln_1p(), per_100.ln_1p(), against.ln_1p()]
     }
 }
 
@@ -188,5 +202,24 @@ mod tests {
         assert!(Lexicon::parse("narcotics\t2", &a).is_err());
         assert!(Lexicon::parse("weather\t2\tمطر", &a).is_err());
         assert!(Lexicon::parse("narcotics\tx\tمخدرات", &a).is_err());
+        assert!(Lexicon::parse("narcotics\t0\tمخدرات", &a).is_err());
+        assert!(Lexicon::parse("narcotics\t2\tمخدرات\nnarcotics\t-1\tالمخدرات", &a).is_err());
+    }
+
+    #[test]
+    fn context_against_a_topic_is_counted_apart() {
+        let a = Analyzer::default();
+        let lex = Lexicon::parse(
+            "aviation_security\t2\tأمن المطار\naviation_security\t-1\tسوء الأحوال الجوية",
+            &a,
+        )
+        .unwrap();
+        let stems = a.stems("هبطت الطائرة في المطار بسبب سوء الأحوال الجوية وأكد أمن المطار");
+        let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let hits = lex.hits(&refs);
+        let t = Topic::AviationSecurity.index();
+        assert_eq!((hits.score[t], hits.against[t]), (2.0, 1.0));
+        assert!(hits.features(Topic::AviationSecurity)[2] > 0.0);
+        assert_eq!(hits.features(Topic::Narcotics), [0.0; N_LEXICON_FEATURES]);
     }
 }

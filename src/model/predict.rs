@@ -160,7 +160,7 @@ impl Model {
             let total = a.hits.score[topic.index()].max(1e-6);
             for &(i, count) in &a.hits.matches {
                 let e = &self.classifier.lexicon.entries[i];
-                if e.topic != topic {
+                if e.topic != topic || e.weight < 0.0 {
                     continue;
                 }
                 // Share of the topic's lexicon feature attributable to this entry.
