@@ -52,6 +52,53 @@ fn shipped_model_reads_the_seeds_sensibly() {
     );
 }
 
+/// The labeling guide's line between aviation security and routine aviation news, on bulletins
+/// written for this test (not from the labeled corpus).
+#[test]
+fn shipped_model_tells_aviation_security_from_routine_aviation_news() {
+    let bulletins = [
+        (
+            "landing",
+            "هبطت طائرة تابعة للخطوط الجوية اضطراريا في مطار الملك عبدالعزيز الدولي بجدة بسبب سوء الأحوال الجوية، وأكدت الهيئة العامة للطيران المدني أن جميع الركاب بخير وأن الرحلة استؤنفت بعد تحسن الطقس.",
+        ),
+        (
+            "traffic",
+            "أعلنت الهيئة العامة للطيران المدني عن ارتفاع حركة المسافرين في مطارات المملكة خلال موسم الصيف، وتدشين وجهات جديدة ورحلات جديدة إلى عدد من العواصم، وتوسعة المطار لرفع الطاقة الاستيعابية.",
+        ),
+        (
+            "bomb",
+            "أحبطت سلطات أمن المطار محاولة راكب تهريب عبوة ناسفة على متن طائرة متجهة إلى القاهرة، وتم إخلاء الطائرة وتفتيش الركاب وأمتعتهم، وفتحت السلطات تحقيقا في الحادث بالتنسيق مع الأجهزة الأمنية.",
+        ),
+    ];
+    let input: String = bulletins
+        .iter()
+        .map(|(id, text)| format!("{}\n", serde_json::json!({"id": id, "text": text})))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "aviation.jsonl", &input);
+    let rows = json_lines(stdout_ok(amn().args(["classify", "--json"]).arg(&file)));
+    let aviation = |id: &str| {
+        let row = rows.iter().find(|r| r["id"] == id).unwrap();
+        let applies = row["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "aviation_security");
+        (
+            applies,
+            row["scores"]["aviation_security"].as_f64().unwrap(),
+        )
+    };
+    // Routine news scores near zero, not just under the threshold (the lexicon without the
+    // context against the topic gave these two 0.30 and 0.16).
+    for routine in ["landing", "traffic"] {
+        let (applies, score) = aviation(routine);
+        assert!(!applies && score < 0.1, "{routine}: {rows:?}");
+    }
+    let (applies, score) = aviation("bomb");
+    assert!(applies && score > 0.9, "{rows:?}");
+}
+
 #[test]
 fn train_on_dev_then_classify_jsonl_gives_one_json_line_per_input() {
     let dir = tempfile::tempdir().unwrap();
