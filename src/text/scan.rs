@@ -9,7 +9,7 @@
 //! The tests compare it with the reference pipeline on the seeds, the labeled corpus and random
 //! text.
 
-use super::clean::{MIN_DUPLICATE_CHARS, TRAILER_MARKERS, push_without_placeholders};
+use super::clean::{MIN_DUPLICATE_CHARS, TRAILER_MARKERS, lines, push_without_placeholders};
 use super::normalize::{
     CharInfo, TABLE_LIMIT, char_table, is_ignorable, is_presentation_form, push_folded,
 };
@@ -69,12 +69,7 @@ impl Scanner {
         mut emit: impl FnMut(TokenKind, Range<usize>, &str, usize),
     ) {
         self.seen.clear();
-        let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
-        let mut offset = start;
-        for line in text[start..].split('\n') {
-            let line_start = offset;
-            offset += line.len() + 1;
-            let trimmed = line.trim_end_matches('\r');
+        for (line_start, trimmed) in lines(text) {
             self.parts.clear();
             push_without_placeholders(trimmed, line_start, &mut self.parts);
             let chars = self.scan_line(text);
