@@ -1,7 +1,7 @@
 //! The analyzer: HTML masking → cleaning → tokenization → normalization → stop words → stemming.
 
 use super::scan::Scanner;
-use super::stem::{Stemmer, StemmerKind, light_stem, stemmer};
+use super::stem::{Stemmer, StemmerKind, light_stem_counted, stemmer};
 use super::stopwords::stop_table;
 use super::tokenize::TokenKind;
 use std::cell::RefCell;
@@ -92,7 +92,7 @@ impl Analyzer {
                     return;
                 }
                 match self.kind {
-                    StemmerKind::Light => emit(light_stem(word), span),
+                    StemmerKind::Light => emit(light_stem_counted(word, chars), span),
                     StemmerKind::Snowball => emit(&self.stemmer.stem(word), span),
                 }
             })
