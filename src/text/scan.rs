@@ -55,6 +55,8 @@ pub(crate) struct Scanner {
     pending: Vec<Pending>,
     folded: String,
     seen: FxHashSet<Box<[u8]>>,
+    /// The line's key is its words (the fast path), not `key`.
+    key_in_words: bool,
 }
 
 impl Scanner {
@@ -73,17 +75,20 @@ impl Scanner {
             self.parts.clear();
             push_without_placeholders(trimmed, line_start, &mut self.parts);
             let chars = self.scan_line(text);
-            if self.key.is_empty() {
+            let key = if self.key_in_words {
+                &self.words
+            } else {
+                &self.key
+            };
+            if key.is_empty() {
                 continue;
             }
-            if TRAILER_MARKERS.iter().any(|m| m.as_bytes() == self.key) {
+            if TRAILER_MARKERS.iter().any(|m| m.as_bytes() == key) {
                 break;
             }
-            if chars >= MIN_DUPLICATE_CHARS {
-                if self.seen.contains(self.key.as_slice()) {
-                    continue;
-                }
-                self.seen.insert(self.key.as_slice().into());
+            // Hashed once: a paragraph is seldom a repeat.
+            if chars >= MIN_DUPLICATE_CHARS && !self.seen.insert(key.as_slice().into()) {
+                continue;
             }
             for p in &self.pending {
                 let word = &self.words[p.word.start as usize..p.word.end as usize];
@@ -98,17 +103,13 @@ impl Scanner {
     }
 
     /// Scans the parts of one line: builds its paragraph key (as `clean` does: the normalized
-    /// alphanumeric runs, single-spaced, parts joined by a space) and its pending tokens (as
-    /// `tokenize_span` over each part, folded). Returns the key's length in characters.
+    /// alphanumeric runs, single-spaced, parts joined by a space; in `words` or `key`, as
+    /// `key_in_words` says) and its pending tokens (as `tokenize_span` over each part, folded).
+    /// Returns the key's length in characters.
     fn scan_line(&mut self, text: &str) -> usize {
-        match self.scan_line_fast(text) {
-            Some(chars) => {
-                self.key.clear();
-                self.key.extend_from_slice(&self.words);
-                chars
-            }
-            None => self.scan_line_general(text),
-        }
+        let fast = self.scan_line_fast(text);
+        self.key_in_words = fast.is_some();
+        fast.unwrap_or_else(|| self.scan_line_general(text))
     }
 
     /// [`scan_line`](Self::scan_line) for the usual line, where the key's words are exactly the
