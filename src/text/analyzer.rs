@@ -1,9 +1,10 @@
 //! The analyzer: HTML masking → cleaning → tokenization → normalization → stop words → stemming.
 
 use super::scan::Scanner;
-use super::stem::{Stemmer, StemmerKind, light_stem, stemmer};
+use super::stem::{Stemmer, StemmerKind, light_stem_counted, stemmer};
 use super::stopwords::stop_table;
 use super::tokenize::TokenKind;
+use std::cell::RefCell;
 use std::ops::Range;
 
 /// Longest word (in characters) that becomes a term. The longest words of the labeled corpus have
@@ -77,22 +78,24 @@ impl Analyzer {
         let stop = stop_table();
         // Markup is overwritten in place (same length, same offsets): see `html`.
         let masked = super::html::mask(text);
-        Scanner::default().scan_clean(&masked, |kind, span, word, chars| {
-            match kind {
-                TokenKind::Arabic => stats.arabic_words += 1,
-                TokenKind::Latin => stats.latin_words += 1,
-                TokenKind::Number => {
-                    stats.numbers += 1;
+        with_scanner(|scanner| {
+            scanner.scan_clean(&masked, |kind, span, word, chars| {
+                match kind {
+                    TokenKind::Arabic => stats.arabic_words += 1,
+                    TokenKind::Latin => stats.latin_words += 1,
+                    TokenKind::Number => {
+                        stats.numbers += 1;
+                        return;
+                    }
+                }
+                if !(2..=MAX_TERM_CHARS).contains(&chars) || stop.contains(word.as_bytes()) {
                     return;
                 }
-            }
-            if !(2..=MAX_TERM_CHARS).contains(&chars) || stop.contains(word.as_bytes()) {
-                return;
-            }
-            match self.kind {
-                StemmerKind::Light => emit(light_stem(word), span),
-                StemmerKind::Snowball => emit(&self.stemmer.stem(word), span),
-            }
+                match self.kind {
+                    StemmerKind::Light => emit(light_stem_counted(word, chars), span),
+                    StemmerKind::Snowball => emit(&self.stemmer.stem(word), span),
+                }
+            })
         });
         stats
     }
@@ -113,6 +116,19 @@ impl Analyzer {
     pub fn stems(&self, text: &str) -> Vec<String> {
         self.analyze(text).into_iter().map(|t| t.stem).collect()
     }
+}
+
+/// Runs `f` with this thread's scanner, whose buffers (and paragraph set) have grown to the
+/// documents seen so far, instead of allocating them again for every document; with a fresh one
+/// if the thread's is in use (an `emit` callback analyzing another text).
+fn with_scanner<T>(f: impl FnOnce(&mut Scanner) -> T) -> T {
+    thread_local! {
+        static SCANNER: RefCell<Scanner> = RefCell::default();
+    }
+    SCANNER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scanner) => f(&mut scanner),
+        Err(_) => f(&mut Scanner::default()),
+    })
 }
 
 #[cfg(test)]
@@ -137,6 +153,21 @@ mod tests {
         let text = "مكافحة الإرهـاب";
         let terms = a.analyze(text);
         assert_eq!(&text[terms.last().unwrap().span.clone()], "الإرهـاب");
+    }
+
+    #[test]
+    fn an_emit_callback_can_analyze_another_text() {
+        let a = Analyzer::default();
+        let text = "مكافحة الإرهاب والجرائم الإلكترونية";
+        let mut nested = Vec::new();
+        a.for_each_term(text, |stem, _| {
+            nested.push((stem.to_owned(), a.stems(stem)))
+        });
+        assert_eq!(nested.len(), a.stems(text).len());
+        assert!(
+            nested.iter().all(|(_, inner)| !inner.is_empty()),
+            "{nested:?}"
+        );
     }
 
     #[test]

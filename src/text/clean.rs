@@ -64,11 +64,16 @@ pub fn clean(text: &str) -> Vec<Range<usize>> {
 /// the CR of a CRLF.
 pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
-    let mut offset = start;
-    text[start..].split('\n').map(move |line| {
-        let line_start = offset;
-        offset += line.len() + 1;
-        (line_start, line.trim_end_matches('\r'))
+    // Line ends by a vectorized search (`str::split` looks at a word at a time).
+    let ends = memchr::memchr_iter(b'\n', &text.as_bytes()[start..])
+        .map(move |p| start + p)
+        .chain(std::iter::once(text.len()));
+    let mut line_start = start;
+    ends.map(move |end| {
+        let line = &text[line_start..end];
+        let at = line_start;
+        line_start = end + 1;
+        (at, line.trim_end_matches('\r'))
     })
 }
 
@@ -148,7 +153,7 @@ fn paragraph_key_into(line: &str, parts: &[Range<usize>], key: &mut Vec<u8>) -> 
 
 /// Pushes the ranges of `line` (starting at byte `base` of the document) outside `{{..}}`/`{%..%}`.
 pub(crate) fn push_without_placeholders(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
-    if !line.as_bytes().contains(&b'{') {
+    if memchr::memchr(b'{', line.as_bytes()).is_none() {
         if !line.trim().is_empty() {
             out.push(base..base + line.len());
         }
@@ -287,6 +292,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn lines_are_str_split_lines(s in "(\u{FEFF}|\r|\n|a|ب| ){0,20}") {
+            let start = if s.starts_with('\u{FEFF}') { 3 } else { 0 };
+            let mut offset = start;
+            let reference: Vec<(usize, &str)> = s[start..]
+                .split('\n')
+                .map(|line| {
+                    let at = offset;
+                    offset += line.len() + 1;
+                    (at, line.trim_end_matches('\r'))
+                })
+                .collect();
+            proptest::prop_assert_eq!(lines(&s).collect::<Vec<_>>(), reference);
+        }
+
         #[test]
         fn clean_equals_the_reference(
             s in "([\u{0600}-\u{06FF}\u{FB50}-\u{FEFF}\u{200B}-\u{200F} a-zA-Z0-9{}%\n\r.,]|مشاركه\n|share\n){0,80}"

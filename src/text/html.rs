@@ -17,6 +17,7 @@
 //!   commonest being `&nbsp;`, `&quot;`, `&amp;`) becomes spaces: a separator, not a word `nbsp`.
 //! - Text without a known tag keeps its `<` and `>` (`x < 5` is not markup).
 
+use memchr::{memchr, memchr2};
 use std::borrow::Cow;
 
 /// Tags whose presence makes a text HTML.
@@ -96,8 +97,8 @@ const MAX_ENTITY_NAME: usize = 32;
 /// none. Idempotent: the result has no markup left.
 pub fn mask(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let has_lt = bytes.contains(&b'<');
-    if !has_lt && !bytes.contains(&b'&') {
+    let has_lt = memchr(b'<', bytes).is_some();
+    if !has_lt && memchr(b'&', bytes).is_none() {
         return Cow::Borrowed(text);
     }
     let html = has_lt && is_html(text);
@@ -106,7 +107,8 @@ pub fn mask(text: &str) -> Cow<'_, str> {
     // Once a search for a closing `>` fails, no later tag can close either: keeps the scan linear.
     let mut tags_open = html;
     let mut i = 0;
-    while i < n {
+    while let Some(at) = next_markup(&bytes[i..], tags_open) {
+        i += at;
         match bytes[i] {
             b'<' if tags_open => {
                 let Some(end) = tag_end(bytes, i) else {
@@ -146,6 +148,16 @@ pub fn mask(text: &str) -> Cow<'_, str> {
         // Only whole characters were overwritten (markup boundaries are ASCII), with ASCII or
         // whole characters: still UTF-8. The check costs one pass and keeps this free of `unsafe`.
         Some(buf) => String::from_utf8(buf).map_or(Cow::Borrowed(text), Cow::Owned),
+    }
+}
+
+/// Offset of the next byte that can start markup: `&`, or `<` while tags can still close.
+#[inline]
+fn next_markup(bytes: &[u8], tags_open: bool) -> Option<usize> {
+    if tags_open {
+        memchr2(b'<', b'&', bytes)
+    } else {
+        memchr(b'&', bytes)
     }
 }
 

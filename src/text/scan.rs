@@ -9,8 +9,10 @@
 //! The tests compare it with the reference pipeline on the seeds, the labeled corpus and random
 //! text.
 
-use super::clean::{MIN_DUPLICATE_CHARS, TRAILER_MARKERS, push_without_placeholders};
-use super::normalize::{CharInfo, char_table, is_ignorable, push_folded};
+use super::clean::{MIN_DUPLICATE_CHARS, TRAILER_MARKERS, lines, push_without_placeholders};
+use super::normalize::{
+    CharInfo, TABLE_LIMIT, char_table, is_ignorable, is_presentation_form, push_folded,
+};
 use super::tokenize::{TokenKind, char_kind};
 use rustc_hash::FxHashSet;
 use std::ops::Range;
@@ -53,6 +55,8 @@ pub(crate) struct Scanner {
     pending: Vec<Pending>,
     folded: String,
     seen: FxHashSet<Box<[u8]>>,
+    /// The line's key is its words (the fast path), not `key`.
+    key_in_words: bool,
 }
 
 impl Scanner {
@@ -67,26 +71,24 @@ impl Scanner {
         mut emit: impl FnMut(TokenKind, Range<usize>, &str, usize),
     ) {
         self.seen.clear();
-        let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
-        let mut offset = start;
-        for line in text[start..].split('\n') {
-            let line_start = offset;
-            offset += line.len() + 1;
-            let trimmed = line.trim_end_matches('\r');
+        for (line_start, trimmed) in lines(text) {
             self.parts.clear();
             push_without_placeholders(trimmed, line_start, &mut self.parts);
             let chars = self.scan_line(text);
-            if self.key.is_empty() {
+            let key = if self.key_in_words {
+                &self.words
+            } else {
+                &self.key
+            };
+            if key.is_empty() {
                 continue;
             }
-            if TRAILER_MARKERS.iter().any(|m| m.as_bytes() == self.key) {
+            if TRAILER_MARKERS.iter().any(|m| m.as_bytes() == key) {
                 break;
             }
-            if chars >= MIN_DUPLICATE_CHARS {
-                if self.seen.contains(self.key.as_slice()) {
-                    continue;
-                }
-                self.seen.insert(self.key.as_slice().into());
+            // Hashed once: a paragraph is seldom a repeat.
+            if chars >= MIN_DUPLICATE_CHARS && !self.seen.insert(key.as_slice().into()) {
+                continue;
             }
             for p in &self.pending {
                 let word = &self.words[p.word.start as usize..p.word.end as usize];
@@ -101,13 +103,79 @@ impl Scanner {
     }
 
     /// Scans the parts of one line: builds its paragraph key (as `clean` does: the normalized
-    /// alphanumeric runs, single-spaced, parts joined by a space) and its pending tokens (as
-    /// `tokenize_span` over each part, folded). Returns the key's length in characters.
+    /// alphanumeric runs, single-spaced, parts joined by a space; in `words` or `key`, as
+    /// `key_in_words` says) and its pending tokens (as `tokenize_span` over each part, folded).
+    /// Returns the key's length in characters.
+    fn scan_line(&mut self, text: &str) -> usize {
+        let fast = self.scan_line_fast(text);
+        self.key_in_words = fast.is_some();
+        fast.unwrap_or_else(|| self.scan_line_general(text))
+    }
+
+    /// [`scan_line`](Self::scan_line) for the usual line, where the key's words are exactly the
+    /// folded tokens: every character is a token character whose fold is alphanumeric, a
+    /// separator (kind none, folds to something not alphanumeric), or one that folds to nothing.
+    /// Then the words, written once with a space where the key has one, *are* the key. `None`
+    /// (buffers left dirty) for any other line: an alphanumeric that is no token character (½),
+    /// a token character that folds to punctuation, a presentation form.
+    fn scan_line_fast(&mut self, text: &str) -> Option<usize> {
+        let Scanner {
+            parts,
+            words,
+            pending,
+            folded,
+            ..
+        } = self;
+        words.clear();
+        pending.clear();
+        let table = char_table();
+        let mut w = 0;
+        let mut chars = 0;
+        for part in parts.iter() {
+            // Room for the part, a joining space and a spare 4-byte write (see `FoldedChar`).
+            words.resize(w + part.len() + 1 + 4, 0);
+            // A separator since the last token: the key has a space there (parts are joined by one).
+            let mut sep = true;
+            let mut i = part.start;
+            while i < part.end {
+                let c = folded_char(table, text, i, folded)?;
+                if c.kind == KIND_NONE {
+                    if c.flags & CharInfo::FOLDED_ALNUM != 0 {
+                        return None;
+                    }
+                    sep |= c.len > 0;
+                    i += c.width;
+                    continue;
+                }
+                if sep && w > 0 {
+                    words[w] = b' ';
+                    w += 1;
+                    chars += 1;
+                }
+                sep = false;
+                let wstart = w as u32;
+                let (stop, n) =
+                    scan_token(table, text, i..part.end, c.kind, words, &mut w, folded)?;
+                pending.push(Pending {
+                    kind: c.kind,
+                    span: i..stop,
+                    word: wstart..w as u32,
+                    chars: n,
+                });
+                chars += n as usize;
+                i = stop;
+            }
+        }
+        words.truncate(w);
+        Some(chars)
+    }
+
+    /// The general line scan: the key and the tokens built side by side, for any text.
     ///
     /// The key and the words are written by index into buffers sized up front (a character
     /// below U+0800 folds to at most as many bytes as it has, and each space of the key stands
     /// for at least one byte of separator or the part boundary), then truncated.
-    fn scan_line(&mut self, text: &str) -> usize {
+    fn scan_line_general(&mut self, text: &str) -> usize {
         let Scanner {
             parts,
             key,
@@ -256,6 +324,115 @@ impl Scanner {
         words.truncate(w);
         key_chars
     }
+}
+
+/// One character for the fast path: its fold (`len` bytes of `utf8`), token kind and flags as in
+/// [`CharInfo`], and its length in the text.
+#[derive(Clone, Copy)]
+struct FoldedChar {
+    utf8: [u8; 4],
+    len: u8,
+    kind: u8,
+    flags: u8,
+    width: usize,
+}
+
+/// The character at byte `i` of `text`: from the table below U+0800, else from [`wide_char`].
+#[inline(always)]
+fn folded_char(
+    table: &[CharInfo; TABLE_LIMIT as usize],
+    text: &str,
+    i: usize,
+    folded: &mut String,
+) -> Option<FoldedChar> {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    let (info, width) = if b < 0x80 {
+        (table[b as usize], 1)
+    } else if b < 0xE0 {
+        (
+            table[((b as usize & 0x1F) << 6) | (bytes[i + 1] as usize & 0x3F)],
+            2,
+        )
+    } else {
+        return wide_char(text, i, folded);
+    };
+    Some(FoldedChar {
+        utf8: [info.utf8[0], info.utf8[1], 0, 0],
+        len: info.len,
+        kind: info.kind,
+        flags: info.flags,
+        width,
+    })
+}
+
+/// A character at or above U+0800, described by the reference functions; `None` for a
+/// presentation form (its fold can be several characters, or longer than it), which the
+/// general path handles.
+#[cold]
+fn wide_char(text: &str, i: usize, folded: &mut String) -> Option<FoldedChar> {
+    let c = text[i..].chars().next().expect("a character");
+    if is_presentation_form(c) {
+        return None;
+    }
+    folded.clear();
+    push_folded(c, folded);
+    let mut utf8 = [0; 4];
+    let mut flags = if is_ignorable(c) {
+        CharInfo::IGNORABLE
+    } else {
+        0
+    };
+    let mut folds = folded.chars();
+    let len = match (folds.next(), folds.next()) {
+        (None, _) => 0,
+        (Some(d), None) if d.len_utf8() <= c.len_utf8() => {
+            if d.is_alphanumeric() {
+                flags |= CharInfo::FOLDED_ALNUM;
+            }
+            d.encode_utf8(&mut utf8).len()
+        }
+        _ => return None,
+    };
+    Some(FoldedChar {
+        utf8,
+        len: len as u8,
+        kind: kind_code(char_kind(c)),
+        flags,
+        width: c.len_utf8(),
+    })
+}
+
+/// Scans the token of `kind` starting at `range.start` (as `tokenize_span`: characters of its
+/// kind, and ignorable marks inside an Arabic word), writing its fold at `words[*w..]`. Returns
+/// where the token ends and its length in characters; `None` for a character the fast path
+/// leaves to the general one. `words` has room for the range plus a spare 4-byte write.
+fn scan_token(
+    table: &[CharInfo; TABLE_LIMIT as usize],
+    text: &str,
+    range: Range<usize>,
+    kind: u8,
+    words: &mut [u8],
+    w: &mut usize,
+    folded: &mut String,
+) -> Option<(usize, u32)> {
+    let (mut i, mut stop, mut n) = (range.start, range.start, 0);
+    while i < range.end {
+        let c = folded_char(table, text, i, folded)?;
+        if c.kind == kind {
+            if c.flags & CharInfo::FOLDED_ALNUM == 0 {
+                return None;
+            }
+            words[*w..*w + 4].copy_from_slice(&c.utf8);
+            *w += c.len as usize;
+            n += 1;
+        } else if !(kind == KIND_ARABIC && c.flags & CharInfo::IGNORABLE != 0) {
+            break;
+        }
+        i += c.width;
+        stop = i;
+    }
+    Some((stop, n))
 }
 
 /// Folded bytes as text.

@@ -100,6 +100,13 @@ impl Stemmer for LightStemmer {
 /// last 4 bytes of the word: a `memcmp` per affix cost more than the comparison itself.
 #[inline]
 pub fn light_stem(word: &str) -> &str {
+    light_stem_counted(word, char_len(word.as_bytes()))
+}
+
+/// [`light_stem`] of a word of `chars` characters (which the analyzer's scanner has counted).
+#[inline]
+pub(crate) fn light_stem_counted(word: &str, chars: usize) -> &str {
+    debug_assert_eq!(chars, word.chars().count());
     if !word
         .chars()
         .next()
@@ -109,6 +116,9 @@ pub fn light_stem(word: &str) -> &str {
     }
     let b = word.as_bytes();
     let (mut start, mut end) = (0, b.len());
+    // Characters between `start` and `end`: those of the word, less those of each affix stripped
+    // (affixes are whole characters).
+    let mut chars = chars;
     let mut h = head(b);
     let n = b.len();
     // Every ROOT_WAW entry starts with و and every ROOT_AL entry with ال (checked by a test), so
@@ -117,12 +127,13 @@ pub fn light_stem(word: &str) -> &str {
     if !root_waw {
         for p in &CONJUNCTIONS_T {
             if p.is_prefix(h, n)
-                && char_len(&b[p.len..]) >= MIN_AFTER_CONJUNCTION
+                && chars - p.chars >= MIN_AFTER_CONJUNCTION
                 && !ARTICLES_T
                     .iter()
                     .any(|a| a.len > p.len && a.is_prefix(h, n))
             {
                 start = p.len;
+                chars -= p.chars;
                 h = head(&b[start..]);
                 break;
             }
@@ -132,8 +143,9 @@ pub fn light_stem(word: &str) -> &str {
     let root_al = AL.is_prefix(h, n) && ROOT_AL_T.iter().any(|r| r.is_prefix(h, n));
     if !root_al {
         for a in &ARTICLES_T {
-            if a.is_prefix(h, n) && char_len(&b[start + a.len..]) >= MIN_AFTER_ARTICLE {
+            if a.is_prefix(h, n) && chars - a.chars >= MIN_AFTER_ARTICLE {
                 start += a.len;
+                chars -= a.chars;
                 break;
             }
         }
@@ -144,8 +156,9 @@ pub fn light_stem(word: &str) -> &str {
     let mut i = NEXT_SUFFIX[0][(t >> 24) as usize] as usize;
     while i < SUFFIXES_T.len() {
         let s = SUFFIXES_T[i];
-        if s.is_suffix(t, end - start) && char_len(&b[start..end - s.len]) >= s.min_rest {
+        if s.is_suffix(t, end - start) && chars - s.chars >= s.min_rest {
             end -= s.len;
+            chars -= s.chars;
             t = tail(&b[start..end]);
         }
         i = NEXT_SUFFIX[i + 1][(t >> 24) as usize] as usize;
@@ -154,12 +167,14 @@ pub fn light_stem(word: &str) -> &str {
 }
 
 /// An affix: its UTF-8 bytes as a little-endian number (and the mask of its bytes), its length
-/// in bytes, and how many characters a stem must keep for it to be stripped as a suffix.
+/// in bytes and in characters, and how many characters a stem must keep for it to be stripped
+/// as a suffix.
 #[derive(Debug, Clone, Copy)]
 struct Affix {
     code: u128,
     mask: u128,
     len: usize,
+    chars: usize,
     min_rest: usize,
 }
 
@@ -192,6 +207,7 @@ impl Affix {
             code,
             mask,
             len: b.len(),
+            chars,
             min_rest,
         }
     }
@@ -215,6 +231,7 @@ const fn affixes<const N: usize>(list: &[&str]) -> [Affix; N] {
         code: 0,
         mask: 0,
         len: 0,
+        chars: 0,
         min_rest: 0,
     }; N];
     let mut i = 0;
