@@ -120,17 +120,14 @@ pub(crate) fn light_stem_counted(word: &str, chars: usize) -> &str {
     // (affixes are whole characters).
     let mut chars = chars;
     let mut h = head(b);
-    let n = b.len();
     // Every ROOT_WAW entry starts with و and every ROOT_AL entry with ال (checked by a test), so
     // the lists are only searched for words that start so.
-    let root_waw = WAW.is_prefix(h, n) && ROOT_WAW_T.iter().any(|r| r.is_prefix(h, n));
+    let root_waw = WAW.is_prefix(h) && ROOT_WAW_T.iter().any(|r| r.is_prefix(h));
     if !root_waw {
         for p in &CONJUNCTIONS_T {
-            if p.is_prefix(h, n)
+            if p.is_prefix(h)
                 && chars - p.chars >= MIN_AFTER_CONJUNCTION
-                && !ARTICLES_T
-                    .iter()
-                    .any(|a| a.len > p.len && a.is_prefix(h, n))
+                && !ARTICLES_T.iter().any(|a| a.len > p.len && a.is_prefix(h))
             {
                 start = p.len;
                 chars -= p.chars;
@@ -139,11 +136,10 @@ pub(crate) fn light_stem_counted(word: &str, chars: usize) -> &str {
             }
         }
     }
-    let n = end - start;
-    let root_al = AL.is_prefix(h, n) && ROOT_AL_T.iter().any(|r| r.is_prefix(h, n));
+    let root_al = AL.is_prefix(h) && ROOT_AL_T.iter().any(|r| r.is_prefix(h));
     if !root_al {
         for a in &ARTICLES_T {
-            if a.is_prefix(h, n) && chars - a.chars >= MIN_AFTER_ARTICLE {
+            if a.is_prefix(h) && chars - a.chars >= MIN_AFTER_ARTICLE {
                 start += a.len;
                 chars -= a.chars;
                 break;
@@ -187,6 +183,7 @@ impl Affix {
         );
         let (mut code, mut chars, mut i) = (0u128, 0, 0);
         while i < b.len() {
+            assert!(b[i] != 0, "affixes have no zero byte (see `is_prefix`)");
             code |= (b[i] as u128) << (8 * i);
             if b[i] & 0xC0 != 0x80 {
                 chars += 1;
@@ -212,10 +209,11 @@ impl Affix {
         }
     }
 
-    /// Whether the word of `n` bytes whose [`head`] is `h` starts with this affix.
+    /// Whether the word whose [`head`] is `h` starts with this affix. No length test is needed:
+    /// `head` pads a short word with zeros, and no byte of an affix is zero.
     #[inline(always)]
-    fn is_prefix(self, h: u128, n: usize) -> bool {
-        self.len <= n && h & self.mask == self.code
+    fn is_prefix(self, h: u128) -> bool {
+        h & self.mask == self.code
     }
 
     /// Whether the word of `n` bytes whose [`tail`] is `t` ends with this affix (of at most 4
