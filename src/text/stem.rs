@@ -159,7 +159,12 @@ pub(crate) fn light_stem_counted(word: &str, chars: usize) -> &str {
         }
         i = NEXT_SUFFIX[i + 1][(t >> 24) as usize] as usize;
     }
-    &word[start..end]
+    debug_assert!(word.is_char_boundary(start) && word.is_char_boundary(end));
+    // SAFETY: `start..end` is within the word (`start <= end <= word.len()`: an affix is stripped
+    // only when it lies inside what is left) and on character boundaries (affixes are whole
+    // characters, stripped from the ends). Unchecked: the boundary tests' branches (was a prefix
+    // or a suffix stripped?) were a tenth of the analyzer's mispredicted branches.
+    unsafe { word.get_unchecked(start..end) }
 }
 
 /// An affix: its UTF-8 bytes as a little-endian number (and the mask of its bytes), its length
@@ -266,13 +271,13 @@ const NEXT_SUFFIX: [[u8; 256]; SUFFIXES.len() + 1] = {
 #[inline(always)]
 fn head(w: &[u8]) -> u128 {
     let n = w.len();
-    if let Some(chunk) = w.first_chunk::<16>() {
-        u128::from_le_bytes(*chunk)
-    } else if n >= 8 {
-        // Two overlapping 8-byte loads: bytes 0..8, and the last 8 shifted down to 8..n.
+    if n >= 8 {
+        // Two 8-byte loads, bytes 0..8 and the 8 up to `k` shifted down to 8..k: the same code
+        // for every length from 8 (a branch on the length is often mispredicted).
+        let k = n.min(16);
         let lo = u64::from_le_bytes(*w.first_chunk::<8>().expect("8 bytes"));
-        let last = u64::from_le_bytes(*w.last_chunk::<8>().expect("8 bytes"));
-        let hi = if n == 8 { 0 } else { last >> (8 * (16 - n)) };
+        let last = u64::from_le_bytes(*w[..k].last_chunk::<8>().expect("8 bytes"));
+        let hi = last.checked_shr(8 * (16 - k) as u32).unwrap_or(0);
         lo as u128 | (hi as u128) << 64
     } else if n >= 4 {
         let lo = u32::from_le_bytes(*w.first_chunk::<4>().expect("4 bytes"));
@@ -335,6 +340,20 @@ mod tests {
             .iter()
             .map(|w| s.stem(&normalize(w)).into_owned())
             .collect()
+    }
+
+    #[test]
+    fn head_is_the_first_sixteen_bytes_at_every_length() {
+        let bytes: Vec<u8> = (1..=24).collect();
+        for n in 0..=bytes.len() {
+            let w = &bytes[..n];
+            let expected = w
+                .iter()
+                .take(16)
+                .enumerate()
+                .fold(0u128, |h, (i, &b)| h | (b as u128) << (8 * i));
+            assert_eq!(head(w), expected, "{n} bytes");
+        }
     }
 
     #[test]
