@@ -35,7 +35,8 @@ pub struct TrainOptions {
     /// Unigrams only.
     #[arg(long)]
     pub no_bigrams: bool,
-    /// Topic lexicon file (topic<TAB>weight<TAB>term); the shipped one by default.
+    /// Topic lexicon file (topic<TAB>weight<TAB>term; a negative weight marks context against the
+    /// topic); the shipped one by default.
     #[arg(long, value_name = "PATH")]
     pub lexicon: Option<PathBuf>,
     /// Do not use the topic lexicon (learned terms only).
