@@ -1,6 +1,7 @@
 //! Documents, their labels, and readers for every input form.
 
 pub mod document;
+pub mod hash;
 pub mod labels;
 pub mod read;
 pub mod store;

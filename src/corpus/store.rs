@@ -7,6 +7,7 @@
 //! newline; readers ignore such a partial line, and the next writer cuts it off (with any other
 //! uncommitted tail) before appending.
 
+use super::hash::{FNV_OFFSET, fnv1a64_continue};
 use crate::error::{Error, Result};
 use crate::text::normalize::{char_table, push_folded};
 use std::fs::{File, OpenOptions};
@@ -143,7 +144,7 @@ pub fn text_hash(text: &str) -> u64 {
     hash.h
 }
 
-/// FNV-1a, 64-bit (as `model::folds`), fed folded characters with whitespace runs collapsed to
+/// [FNV-1a](super::hash), fed folded characters with whitespace runs collapsed to
 /// one space and dropped at the ends.
 struct Fnv {
     h: u64,
@@ -154,7 +155,7 @@ struct Fnv {
 impl Default for Fnv {
     fn default() -> Fnv {
         Fnv {
-            h: 0xcbf29ce484222325,
+            h: FNV_OFFSET,
             started: false,
             space: false,
         }
@@ -187,10 +188,7 @@ impl Fnv {
 
     #[inline(always)]
     fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.h ^= b as u64;
-            self.h = self.h.wrapping_mul(0x100000001b3);
-        }
+        self.h = fnv1a64_continue(self.h, bytes);
     }
 }
 

@@ -399,7 +399,12 @@ fn topic_folds(ys: &[bool], k: usize, seed: u64) -> Vec<usize> {
             .iter()
             .enumerate()
             .filter(|(_, y)| **y == class)
-            .map(|(i, _)| (super::folds::fnv1a64(format!("{seed}/{i}").as_bytes()), i))
+            .map(|(i, _)| {
+                (
+                    crate::corpus::hash::fnv1a64(format!("{seed}/{i}").as_bytes()),
+                    i,
+                )
+            })
             .collect();
         members.sort_unstable();
         for (rank, &(_, i)) in members.iter().enumerate() {

@@ -1,17 +1,8 @@
 //! Deterministic fold assignment shared with `bench/baseline.py`, so amn and the scikit-learn
 //! baseline are scored on exactly the same splits.
 
+use crate::corpus::hash::fnv1a64;
 use crate::corpus::{Document, Label};
-
-/// FNV-1a, 64-bit.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
 
 /// Stratified K-fold: documents grouped by primary label, each group ordered by
 /// (fnv1a64("{seed}:{id}"), id), the i-th of a group going to fold i % k.
@@ -58,12 +49,6 @@ pub fn date_split(docs: &[&Document]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv_matches_the_reference_values() {
-        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
-    }
 
     #[test]
     fn folds_are_balanced_per_label() {

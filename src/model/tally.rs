@@ -11,10 +11,9 @@
 //! that against [`Tally::from_counts`]. (Two rare terms whose FNV-1a hashes collide would be
 //! counted as one; with ~2 million rare terms the chance is about 1 in 10 million.)
 
-use super::folds::fnv1a64;
+use crate::corpus::hash::{fnv1a64, fnv1a64_continue};
 use crate::error::{Error, Result};
 use crate::vector::tfidf::{TermKeys, document_frequencies, is_unigram, smoothed_idf, term_dfs};
-
 use crate::vector::{SparseVec, StemCorpus, TermCounts, Vectorizer, VectorizerParams};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -65,15 +64,6 @@ fn status(df: u32, (min, max): (u32, u32)) -> Status {
 /// The hash rare terms are known by.
 pub fn term_hash(term: &str) -> u64 {
     fnv1a64(term.as_bytes())
-}
-
-/// [`fnv1a64`] of a text continued with more bytes.
-fn fnv_continue(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
 }
 
 impl Tally {
@@ -189,7 +179,10 @@ impl Tally {
             if is_unigram(key) {
                 h
             } else {
-                fnv_continue(fnv_continue(h, b" "), corpus.stem(key as u32).as_bytes())
+                fnv1a64_continue(
+                    fnv1a64_continue(h, b" "),
+                    corpus.stem(key as u32).as_bytes(),
+                )
             }
         };
         // One pass over the documents: their kept counts, and the postings of the other terms.

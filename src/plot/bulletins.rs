@@ -1,10 +1,10 @@
 //! The bulletins a plot shows: given inputs (analyzed with the model) or the model's archive,
 //! each with its TF-IDF row and its primary label and topics.
 
+use crate::corpus::hash::fnv1a64;
 use crate::corpus::{Document, Label, Topic};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::model::folds::fnv1a64;
 use crate::vector::SparseVec;
 use std::borrow::Borrow;
 

@@ -281,17 +281,7 @@ impl Vectorizer {
     pub fn unigram_mask(&self) -> Vec<bool> {
         self.terms.par_iter().map(|t| !t.contains(' ')).collect()
     }
-}
 
-/// The cells of `row` whose term `keep` accepts, L2-normalized again.
-pub fn unigram_part_by(row: &SparseVec, keep: impl Fn(u32) -> bool) -> SparseVec {
-    let (idx, val) = row.iter().filter(|&(id, _)| keep(id)).unzip();
-    let mut part = SparseVec { idx, val };
-    part.normalize();
-    part
-}
-
-impl Vectorizer {
     /// TF-IDF row of a text (what `weigh(&term_counts(..))` gives, without a map of strings).
     pub fn transform(&self, text: &str) -> SparseVec {
         let mut stems = StemBuf::default();
@@ -369,6 +359,14 @@ impl Vectorizer {
         row.normalize();
         row
     }
+}
+
+/// The cells of `row` whose term `keep` accepts, L2-normalized again.
+pub fn unigram_part_by(row: &SparseVec, keep: impl Fn(u32) -> bool) -> SparseVec {
+    let (idx, val) = row.iter().filter(|&(id, _)| keep(id)).unzip();
+    let mut part = SparseVec { idx, val };
+    part.normalize();
+    part
 }
 
 /// Term → id lookup over the vocabulary itself: an open-addressing table of ids tagged with 32
