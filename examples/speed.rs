@@ -157,7 +157,7 @@ fn load_texts(path: &str) -> Vec<String> {
             std::process::exit(1)
         })
         .filter_map(Result::ok)
-        .map(|d| d.full_text())
+        .map(|d| d.full_text().into_owned())
         .collect()
 }
 

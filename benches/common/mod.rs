@@ -20,7 +20,7 @@ pub fn corpus_texts(bench: &str) -> Option<Vec<String>> {
     let texts: Vec<String> = open_input(&path)
         .ok()?
         .filter_map(Result::ok)
-        .map(|d| d.full_text())
+        .map(|d| d.full_text().into_owned())
         .collect();
     Some(texts)
 }

@@ -2,6 +2,7 @@
 
 use super::labels::Labels;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// One bulletin: identity, text, optional metadata and optional hand labels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,12 +31,13 @@ impl Document {
         }
     }
 
-    /// Title and body as one text (the title is a paragraph of its own).
-    pub fn full_text(&self) -> String {
+    /// Title and body as one text (the title is a paragraph of its own); the body itself,
+    /// not a copy, when there is no title.
+    pub fn full_text(&self) -> Cow<'_, str> {
         if self.title.is_empty() {
-            self.text.clone()
+            Cow::Borrowed(&self.text)
         } else {
-            format!("{}\n{}", self.title, self.text)
+            Cow::Owned(format!("{}\n{}", self.title, self.text))
         }
     }
 

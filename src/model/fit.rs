@@ -6,7 +6,7 @@
 
 use super::classifier::Example;
 use super::lexicon::{Lexicon, LexiconHits};
-use super::tally::Tally;
+use super::tally::{Tally, positions_marked, retain_unmarked};
 use super::{ArchiveEntry, Model, ModelMeta, TopicClassifier, TrainSettings};
 use crate::corpus::store::text_hash;
 use crate::corpus::{Document, Labels};
@@ -15,7 +15,6 @@ use crate::text::{Analyzer, ScriptStats};
 use crate::vector::tfidf::unigram_part_by;
 use crate::vector::{SparseVec, StemCorpus, TermCounts};
 use rayon::prelude::*;
-use std::borrow::Cow;
 
 /// What training needs from one document's text, from a single analysis pass.
 #[derive(Debug, Clone)]
@@ -46,15 +45,6 @@ pub fn digest(analyzer: &Analyzer, lexicon: &Lexicon, bigrams: bool, doc: &Docum
         counts,
         hash: text_hash(&text),
         stats,
-    }
-}
-
-/// [`Document::full_text`], borrowed when there is no title.
-fn full_text(doc: &Document) -> Cow<'_, str> {
-    if doc.title.is_empty() {
-        Cow::Borrowed(&doc.text)
-    } else {
-        Cow::Owned(doc.full_text())
     }
 }
 
@@ -117,12 +107,12 @@ impl Prepared {
         lexicon: &Lexicon,
     ) -> Result<Prepared> {
         let analyzer = Analyzer::new(settings.vectorizer.stemmer);
-        let corpus = StemCorpus::analyze(&analyzer, docs, full_text);
+        let corpus = StemCorpus::analyze(&analyzer, docs, Document::full_text);
         let hits = (0..corpus.len())
             .into_par_iter()
             .map(|i| lexicon.hits(&corpus.stems_of(i)))
             .collect();
-        let hashes = docs.par_iter().map(|d| text_hash(&full_text(d))).collect();
+        let hashes = docs.par_iter().map(|d| text_hash(&d.full_text())).collect();
         Ok(Prepared {
             tally: Tally::from_corpus(settings.vectorizer, &corpus)?,
             hits,
@@ -147,16 +137,10 @@ impl Prepared {
     /// [`Tally::remove`] for when it is refused.
     pub fn remove(&mut self, gone: &[usize]) -> Result<()> {
         self.tally.remove(gone)?;
-        fn drop_at<T>(items: &mut Vec<T>, gone: &[usize]) {
-            let mut at = 0;
-            items.retain(|_| {
-                at += 1;
-                !gone.contains(&(at - 1))
-            });
-        }
-        drop_at(&mut self.hits, gone);
-        drop_at(&mut self.hashes, gone);
-        drop_at(&mut self.entries, gone);
+        let is_gone = positions_marked(gone, self.len())?;
+        retain_unmarked(&mut self.hits, &is_gone);
+        retain_unmarked(&mut self.hashes, &is_gone);
+        retain_unmarked(&mut self.entries, &is_gone);
         Ok(())
     }
 

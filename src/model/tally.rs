@@ -66,6 +66,23 @@ pub fn term_hash(term: &str) -> u64 {
     fnv1a64(term.as_bytes())
 }
 
+/// Marks the document positions `gone` among `n`; refused for a position out of range.
+pub(super) fn positions_marked(gone: &[usize], n: usize) -> Result<Vec<bool>> {
+    let mut marked = vec![false; n];
+    for &g in gone {
+        *marked
+            .get_mut(g)
+            .ok_or_else(|| Error::Invalid(format!("no document {g} among {n} to remove")))? = true;
+    }
+    Ok(marked)
+}
+
+/// Keeps the items whose position `marked` does not mark.
+pub(super) fn retain_unmarked<T>(items: &mut Vec<T>, marked: &[bool]) {
+    let mut marks = marked.iter();
+    items.retain(|_| !marks.next().is_some_and(|&m| m));
+}
+
 impl Tally {
     /// The tally of a whole corpus.
     pub fn from_counts(params: VectorizerParams, counts: &[TermCounts]) -> Result<Tally> {
@@ -338,12 +355,7 @@ impl Tally {
     /// come back into the vocabulary (analyse the documents again instead).
     pub fn remove(&mut self, gone: &[usize]) -> Result<()> {
         let n_old = self.docs.len();
-        let mut is_gone = vec![false; n_old];
-        for &g in gone {
-            *is_gone.get_mut(g).ok_or_else(|| {
-                Error::Invalid(format!("no document {g} among {n_old} to remove"))
-            })? = true;
-        }
+        let is_gone = positions_marked(gone, n_old)?;
         let n_new = is_gone.iter().filter(|&&g| !g).count() as u32;
         if n_new as usize == n_old {
             return Ok(());
@@ -370,11 +382,7 @@ impl Tally {
                 self.df[i as usize] -= 1;
             }
         }
-        let mut at = 0;
-        self.docs.retain(|_| {
-            at += 1;
-            !is_gone[at - 1]
-        });
+        retain_unmarked(&mut self.docs, &is_gone);
         let keep = |doc: &mut u32| {
             *doc = renumber[*doc as usize];
             *doc != u32::MAX

@@ -824,14 +824,14 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut out: Vec<String> = crate::corpus::open_input(&root.join("seeds"))
             .unwrap()
-            .map(|d| d.unwrap().full_text())
+            .map(|d| d.unwrap().full_text().into_owned())
             .collect();
         let dev = root.join("../shared/corpus/labeled/dev.jsonl");
         if dev.exists() {
             out.extend(
                 crate::corpus::open_input(&dev)
                     .unwrap()
-                    .map(|d| d.unwrap().full_text()),
+                    .map(|d| d.unwrap().full_text().into_owned()),
             );
         }
         out
