@@ -96,7 +96,7 @@ pub fn run(args: AddArgs) -> anyhow::Result<()> {
         let report = update::add(&mut w, docs, opts, &step)?;
         if report.change.version.is_some() {
             step("indexing the archive");
-            refresh_archive(&w, &args.model.model, &sample);
+            refresh_archive(&w, &sample);
         }
         Some(report)
     };

@@ -9,7 +9,7 @@ use amn::vector::VectorizerParams;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// `--model PATH`, shared by every subcommand that reads or writes a model.
@@ -121,8 +121,8 @@ pub fn spinner(message: &str) -> ProgressBar {
 /// Indexes the archive of a model a writer has just changed, while it still holds the lock.
 /// The change is committed already, so a failure only warns: `similar` and `cluster` index a
 /// stale archive in memory (slower, same answers).
-pub fn refresh_archive(w: &Writer, model: &Path, docs: &[Document]) {
-    if let Err(e) = amn::Archive::refresh(&w.model, model, docs) {
+pub fn refresh_archive(w: &Writer, docs: &[Document]) {
+    if let Err(e) = amn::Archive::refresh(&w.model, &w.paths.model, docs) {
         eprintln!(
             "amn: warning: could not index the archive again ({e}); `amn similar` and `amn cluster` will index it in memory"
         );

@@ -85,7 +85,7 @@ pub fn run_rollback(args: RollbackArgs) -> anyhow::Result<()> {
     let mut w = Writer::open(&args.model.model, "amn rollback")?;
     let was = w.lineage.commit.version;
     let c = rebuild::rollback(&mut w, args.to)?;
-    refresh_archive(&w, &args.model.model, &[]);
+    refresh_archive(&w, &[]);
     println!(
         "restored version {} as version {} (was {was}): {} documents, {} labeled, vocabulary {} terms -> {}",
         c.parent.unwrap_or_default(),

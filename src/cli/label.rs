@@ -47,7 +47,7 @@ pub fn run(args: LabelArgs) -> anyhow::Result<()> {
     let change = update::label(&mut w, &args.id, labels.clone(), !args.no_eval, &step)?;
     if change.version.is_some() {
         step("indexing the archive");
-        refresh_archive(&w, &args.model.model, &[]);
+        refresh_archive(&w, &[]);
     }
     progress.finish_and_clear();
     let show = |l: &Option<amn::Labels>| match l {

@@ -23,7 +23,7 @@ pub fn run(args: RemoveArgs) -> anyhow::Result<()> {
     let step = |m: &str| progress.set_message(m.to_string());
     let change = update::remove(&mut w, &args.id, &step)?;
     step("indexing the archive");
-    refresh_archive(&w, &args.model.model, &[]);
+    refresh_archive(&w, &[]);
     progress.finish_and_clear();
     let copies = change.documents.0 - change.documents.1;
     let plural = if copies == 1 { "" } else { "s" };

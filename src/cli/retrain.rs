@@ -22,7 +22,7 @@ pub fn run(args: RetrainArgs) -> anyhow::Result<()> {
     let step = |m: &str| progress.set_message(m.to_string());
     let change = rebuild::retrain(&mut w, &step)?;
     step("indexing the archive");
-    refresh_archive(&w, &args.model.model, &[]);
+    refresh_archive(&w, &[]);
     progress.finish_and_clear();
     let sources = w.lineage.root.sources.len();
     let added = w.lineage.added_docs().count();

@@ -70,14 +70,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         )?;
         // The figures `amn add` and `amn label` compare against: CV_FOLDS folds over the
         // labeled documents alone (the k-fold above reused when it is exactly that).
-        let labeled: Vec<Document> = docs
-            .iter()
-            .filter(|d| d.labels.is_some())
-            .cloned()
-            .collect();
-        trainer.cv = if k == CV_FOLDS && labeled.len() == docs.len() {
+        trainer.cv = if k == CV_FOLDS && docs.iter().all(|d| d.labels.is_some()) {
             Some(CvFigures::from(&kfold))
         } else {
+            let labeled: Vec<Document> = docs
+                .iter()
+                .filter(|d| d.labels.is_some())
+                .cloned()
+                .collect();
             cross_validate(&labeled, args.options.settings(), &lexicon)
                 .ok()
                 .map(|(f, _)| f)
