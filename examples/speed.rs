@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --release --example speed -- analyze  ../shared/corpus/saudinewsnet.jsonl.gz [--threads N] [--repeat R]
 //! cargo run --release --example speed -- vectorize ../shared/corpus/saudinewsnet.jsonl.gz [--repeat R]
+//! cargo run --release --example speed -- digest    ../shared/corpus/saudinewsnet.jsonl.gz
 //! cargo run --release --example speed -- load     models/default [--repeat R]
 //! cargo run --release --example speed -- classify models/default ../shared/corpus/labeled/dev.jsonl [--repeat R]
 //! ```
@@ -35,7 +36,7 @@ fn main() {
     let threads = pool.current_num_threads();
     let (Some(mode), Some(path)) = (args.first(), args.get(1)) else {
         eprintln!(
-            "usage: speed analyze|vectorize|load|classify PATH [PATH] [--threads N] [--repeat R]"
+            "usage: speed analyze|digest|vectorize|load|classify PATH [PATH] [--threads N] [--repeat R]"
         );
         std::process::exit(2);
     };
@@ -94,6 +95,30 @@ fn main() {
             println!(
                 "{{\"mode\":\"calibrate\",\"mb\":{mb:.3},\"seconds\":{s:.4},\"mb_per_s\":{:.1},\"runs\":{runs:?}}}",
                 mb / s
+            );
+        }
+        "digest" => {
+            // What the analyzer gives for the corpus, as one number: every term's stem and span
+            // and every document's script counts, in order. Equal before and after a speed change
+            // means the change kept the output (compare the printed digests).
+            let texts = load_texts(path);
+            let analyzer = Analyzer::default();
+            let mut h = amn::corpus::hash::FNV_OFFSET;
+            let mut terms = 0usize;
+            for t in &texts {
+                let stats = analyzer.for_each_term(t, |stem, span| {
+                    h = amn::corpus::hash::fnv1a64_continue(h, stem.as_bytes());
+                    let span = [span.start as u64, span.end as u64];
+                    h = amn::corpus::hash::fnv1a64_continue(h, le_bytes(&span).as_slice());
+                    terms += 1;
+                });
+                let counts =
+                    [stats.arabic_words, stats.latin_words, stats.numbers].map(|n| n as u64);
+                h = amn::corpus::hash::fnv1a64_continue(h, le_bytes(&counts).as_slice());
+            }
+            println!(
+                "{{\"mode\":\"digest\",\"docs\":{},\"terms\":{terms},\"digest\":\"{h:016x}\"}}",
+                texts.len()
             );
         }
         "vectorize" => {
@@ -166,6 +191,11 @@ fn megabytes(texts: &[String]) -> f64 {
 }
 
 /// Runs `f` once to warm up, then `repeat` times; returns the seconds of each timed run.
+/// The little-endian bytes of some numbers.
+fn le_bytes(values: &[u64]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
 fn time_runs<T>(repeat: usize, mut f: impl FnMut() -> T) -> Vec<f64> {
     std::hint::black_box(f());
     (0..repeat.max(1))

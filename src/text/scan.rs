@@ -129,42 +129,80 @@ impl Scanner {
         words.clear();
         pending.clear();
         let table = char_table();
+        let run_table = arabic_run_table();
+        let bytes = text.as_bytes();
         let mut w = 0;
         let mut chars = 0;
         for part in parts.iter() {
-            // Room for the part, a joining space and a spare 4-byte write (see `FoldedChar`).
-            words.resize(w + part.len() + 1 + 4, 0);
+            // Room for the part, a joining space and a spare 16-byte write (see `arabic_run`).
+            words.resize(w + part.len() + 1 + 16, 0);
             // A separator since the last token: the key has a space there (parts are joined by one).
             let mut sep = true;
+            let mut token = OpenToken::NONE;
             let mut i = part.start;
             while i < part.end {
+                // A space (a sixth of the text) ends the token: no table needed.
+                if bytes[i] == b' ' {
+                    token.close(pending, w, &mut chars);
+                    token = OpenToken::NONE;
+                    sep = true;
+                    i += 1;
+                    continue;
+                }
+                // An Arabic-block letter (or, inside an Arabic word, a mark): the whole run at once.
+                if bytes[i] & 0xFE == 0xD8 {
+                    let e = run_table[run_index(bytes[i], bytes[i + 1])];
+                    if e & RUN_LETTER != 0 || (e & RUN_CONTINUES != 0 && token.kind == KIND_ARABIC)
+                    {
+                        if token.kind != KIND_ARABIC {
+                            token.close(pending, w, &mut chars);
+                            token = OpenToken::open(
+                                KIND_ARABIC,
+                                i,
+                                words,
+                                &mut w,
+                                &mut sep,
+                                &mut chars,
+                            );
+                        }
+                        let (read, written, letters) =
+                            arabic_run(run_table, &bytes[i..part.end], &mut words[w..]);
+                        i += read;
+                        w += written;
+                        token.chars += letters;
+                        token.stop = i;
+                        continue;
+                    }
+                }
                 let c = folded_char(table, text, i, folded)?;
                 if c.kind == KIND_NONE {
                     if c.flags & CharInfo::FOLDED_ALNUM != 0 {
                         return None;
                     }
-                    sep |= c.len > 0;
-                    i += c.width;
-                    continue;
+                    if token.kind == KIND_ARABIC && c.flags & CharInfo::IGNORABLE != 0 {
+                        // Ignorable marks inside an Arabic word keep it whole (and fold to nothing).
+                        token.stop = i + c.width;
+                    } else {
+                        token.close(pending, w, &mut chars);
+                        token = OpenToken::NONE;
+                        sep |= c.len > 0;
+                    }
+                } else {
+                    if c.flags & CharInfo::FOLDED_ALNUM == 0 {
+                        return None;
+                    }
+                    if token.kind != c.kind {
+                        token.close(pending, w, &mut chars);
+                        token = OpenToken::open(c.kind, i, words, &mut w, &mut sep, &mut chars);
+                    }
+                    words[w..w + 4].copy_from_slice(&c.utf8);
+                    w += c.len as usize;
+                    token.chars += 1;
+                    token.stop = i + c.width;
                 }
-                if sep && w > 0 {
-                    words[w] = b' ';
-                    w += 1;
-                    chars += 1;
-                }
-                sep = false;
-                let wstart = w as u32;
-                let (stop, n) =
-                    scan_token(table, text, i..part.end, c.kind, words, &mut w, folded)?;
-                pending.push(Pending {
-                    kind: c.kind,
-                    span: i..stop,
-                    word: wstart..w as u32,
-                    chars: n,
-                });
-                chars += n as usize;
-                i = stop;
+                i += c.width;
             }
+            token.close(pending, w, &mut chars);
         }
         words.truncate(w);
         Some(chars)
@@ -403,36 +441,188 @@ fn wide_char(text: &str, i: usize, folded: &mut String) -> Option<FoldedChar> {
     })
 }
 
-/// Scans the token of `kind` starting at `range.start` (as `tokenize_span`: characters of its
-/// kind, and ignorable marks inside an Arabic word), writing its fold at `words[*w..]`. Returns
-/// where the token ends and its length in characters; `None` for a character the fast path
-/// leaves to the general one. `words` has room for the range plus a spare 4-byte write.
-fn scan_token(
-    table: &[CharInfo; TABLE_LIMIT as usize],
-    text: &str,
-    range: Range<usize>,
+/// The token the fast path is in: its kind ([`KIND_NONE`]: none), where it starts and ends in
+/// the text and in the word buffer, and its characters.
+struct OpenToken {
     kind: u8,
-    words: &mut [u8],
-    w: &mut usize,
-    folded: &mut String,
-) -> Option<(usize, u32)> {
-    let (mut i, mut stop, mut n) = (range.start, range.start, 0);
-    while i < range.end {
-        let c = folded_char(table, text, i, folded)?;
-        if c.kind == kind {
-            if c.flags & CharInfo::FOLDED_ALNUM == 0 {
-                return None;
+    start: usize,
+    stop: usize,
+    word_start: usize,
+    chars: u32,
+}
+
+impl OpenToken {
+    const NONE: OpenToken = OpenToken {
+        kind: KIND_NONE,
+        start: 0,
+        stop: 0,
+        word_start: 0,
+        chars: 0,
+    };
+
+    /// Opens a token of `kind` at byte `i`, writing the key's space before it if a separator
+    /// came since the last token.
+    #[inline(always)]
+    fn open(
+        kind: u8,
+        i: usize,
+        words: &mut [u8],
+        w: &mut usize,
+        sep: &mut bool,
+        chars: &mut usize,
+    ) -> OpenToken {
+        if *sep && *w > 0 {
+            words[*w] = b' ';
+            *w += 1;
+            *chars += 1;
+        }
+        *sep = false;
+        OpenToken {
+            kind,
+            start: i,
+            stop: i,
+            word_start: *w,
+            chars: 0,
+        }
+    }
+
+    /// Queues the token (if any) whose fold ends at `w` in the word buffer.
+    #[inline(always)]
+    fn close(&self, pending: &mut Vec<Pending>, w: usize, chars: &mut usize) {
+        if self.kind != KIND_NONE {
+            pending.push(Pending {
+                kind: self.kind,
+                span: self.start..self.stop,
+                word: self.word_start as u32..w as u32,
+                chars: self.chars,
+            });
+            *chars += self.chars as usize;
+        }
+    }
+}
+
+/// A character of the Arabic block (U+0600–U+067F) continues an Arabic word in the common way:
+/// a letter whose fold is one alphanumeric character, or an ignorable mark (dropped).
+const RUN_CONTINUES: u32 = 1 << 25;
+/// The character is a letter (counted in the word's length).
+const RUN_LETTER: u32 = 1 << 24;
+
+/// For each character of U+0600–U+067F, what the fast path does with it inside an Arabic word,
+/// packed in one number: its fold's UTF-8 (bits 0–15, little-endian), the bytes written (bits
+/// 16–23: 0 for a mark), [`RUN_LETTER`], [`RUN_CONTINUES`] (clear: anything else, which the
+/// character-by-character loop handles). Built from [`char_table`], so it agrees with it.
+fn arabic_run_table() -> &'static [u32; 128] {
+    static TABLE: std::sync::OnceLock<[u32; 128]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let chars = char_table();
+        std::array::from_fn(|k| {
+            let info = chars[0x600 + k];
+            if info.kind == KIND_ARABIC && info.flags & CharInfo::FOLDED_ALNUM != 0 {
+                u32::from(info.utf8[0])
+                    | u32::from(info.utf8[1]) << 8
+                    | u32::from(info.len) << 16
+                    | RUN_LETTER
+                    | RUN_CONTINUES
+            } else if info.kind == KIND_NONE && info.flags & CharInfo::IGNORABLE != 0 {
+                RUN_CONTINUES
+            } else {
+                0
             }
-            words[*w..*w + 4].copy_from_slice(&c.utf8);
-            *w += c.len as usize;
-            n += 1;
-        } else if !(kind == KIND_ARABIC && c.flags & CharInfo::IGNORABLE != 0) {
+        })
+    })
+}
+
+/// Scans the run of common Arabic-block characters (see [`arabic_run_table`]) at the start of
+/// `src` (part of an Arabic word), writing their folds to `out`; returns the bytes read and
+/// written and how many letters the run has. Arabic words are mostly such runs: one table load per character,
+/// no per-character kind or flag branches.
+/// The [`arabic_run_table`] index of the character whose UTF-8 starts `lead` (D8 or D9), `trail`.
+#[inline(always)]
+fn run_index(lead: u8, trail: u8) -> usize {
+    (usize::from(lead & 1) << 6) | usize::from(trail & 0x3F)
+}
+
+#[inline(always)]
+fn arabic_run(table: &[u32; 128], src: &[u8], out: &mut [u8]) -> (usize, usize, u32) {
+    let (mut read, mut o, mut letters) = (0, 0, 0);
+    loop {
+        // Eight characters at a time while they are plain letters (most of a word).
+        while let Some(block) = src.get(read..read + 16) {
+            let plain = plain_letters_prefix(block);
+            out[o..o + 16].copy_from_slice(block);
+            o += plain;
+            read += plain;
+            letters += plain as u32 / 2;
+            if plain < 16 {
+                break;
+            }
+        }
+        // Then one character by the table: a letter that folds, a mark, or the word's end.
+        // U+0600–U+067F: lead byte D8 or D9, then a continuation byte.
+        let Some(&[lead, trail]) = src.get(read..read + 2) else {
+            break;
+        };
+        if lead & 0xFE != 0xD8 {
             break;
         }
-        i += c.width;
-        stop = i;
+        let e = table[run_index(lead, trail)];
+        if e & RUN_CONTINUES == 0 {
+            break;
+        }
+        out[o..o + 2].copy_from_slice(&(e as u16).to_le_bytes());
+        o += ((e >> 16) & 0xFF) as usize;
+        letters += (e >> 24) & 1;
+        read += 2;
     }
-    Some((stop, n))
+    (read, o, letters)
+}
+
+/// How many bytes at the start of `block` are plain Arabic letters: letters that fold to
+/// themselves (ء ا ب ت...ي, not the alef and hamza forms, ة or ى), whose UTF-8 is copied as
+/// it is. Each character is a little-endian 16-bit lane, lead byte low: eight compared at once.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn plain_letters_prefix(block: &[u8]) -> usize {
+    use std::arch::x86_64::*;
+    let half =
+        |r: std::ops::Range<usize>| i64::from_le_bytes(block[r].try_into().expect("eight bytes"));
+    let (low, high) = (half(0..8), half(8..16));
+    // SAFETY: the intrinsics need SSE2, which this build targets (the cfg above); they work on
+    // values only, no memory is read through a pointer.
+    let mask = unsafe {
+        let v = _mm_set_epi64x(high, low);
+        let lead = _mm_and_si128(v, _mm_set1_epi16(0xFF));
+        let trail = _mm_srli_epi16::<8>(v);
+        let is = |x: i16| _mm_cmpeq_epi16(trail, _mm_set1_epi16(x));
+        // Lanes hold 0..=255: signed comparisons order them as unsigned ones would.
+        let within = |lo: i16, hi: i16| {
+            _mm_and_si128(
+                _mm_cmpgt_epi16(trail, _mm_set1_epi16(lo - 1)),
+                _mm_cmplt_epi16(trail, _mm_set1_epi16(hi + 1)),
+            )
+        };
+        // U+0621 ء, U+0627–0628 ا ب, U+062A–063A ت...غ (lead D8); U+0641–0648 ف...و, U+064A ي.
+        let d8 = _mm_and_si128(
+            _mm_cmpeq_epi16(lead, _mm_set1_epi16(0xD8)),
+            _mm_or_si128(
+                _mm_or_si128(is(0xA1), within(0xA7, 0xA8)),
+                within(0xAA, 0xBA),
+            ),
+        );
+        let d9 = _mm_and_si128(
+            _mm_cmpeq_epi16(lead, _mm_set1_epi16(0xD9)),
+            _mm_or_si128(within(0x81, 0x88), is(0x8A)),
+        );
+        _mm_movemask_epi8(_mm_or_si128(d8, d9)) as u32
+    };
+    (!mask).trailing_zeros().min(16) as usize
+}
+
+/// [`plain_letters_prefix`] without SIMD: none, so the table does every character.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn plain_letters_prefix(_block: &[u8]) -> usize {
+    0
 }
 
 /// Folded bytes as text.
@@ -515,6 +705,50 @@ pub(crate) mod tests {
             "مشاركة :\nبعد",
             "هذه فقرة طويلة تتكرر في الصفحة\nهذه فقرة طويلة تتكرر في الصفحة!\n",
             "Ωmega café naïve ﬁ 𝐀𝐁 😀 日本語",
+        ] {
+            assert_eq!(fast(t), reference(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn plain_letters_are_exactly_the_letters_that_fold_to_themselves() {
+        let table = arabic_run_table();
+        for cp in 0x600..0x680u32 {
+            let c = char::from_u32(cp).unwrap();
+            let mut utf8 = [0; 2];
+            c.encode_utf8(&mut utf8);
+            let e = table[run_index(utf8[0], utf8[1])];
+            let folds_to_itself =
+                e & RUN_LETTER != 0 && (e >> 16) & 0xFF == 2 && (e as u16).to_le_bytes() == utf8;
+            let block = utf8.repeat(8);
+            let plain = plain_letters_prefix(&block);
+            assert!(plain == 0 || folds_to_itself, "{c:?} is no plain letter");
+            if cfg!(all(target_arch = "x86_64", target_feature = "sse2"))
+                && ('ء'..='ي').contains(&c)
+                && folds_to_itself
+            {
+                assert_eq!(plain, 16, "{c:?}");
+            }
+        }
+        for (text, plain) in [("الإرهاب", 4), ("مكافحة", 10), ("abcdefghijklmnop", 0)]
+        {
+            let mut block = text.as_bytes().to_vec();
+            block.resize(16, b' ');
+            let simd = cfg!(all(target_arch = "x86_64", target_feature = "sse2"));
+            assert_eq!(
+                plain_letters_prefix(&block),
+                if simd { plain } else { 0 },
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_words_and_words_at_the_end_of_a_line_scan_as_the_reference() {
+        for t in [
+            "والاستخباراتيةالمتخصصةبالإرهابالإلكترونيوالمخدرات",
+            "كلمة طويلة جدا\nالمستشفياتالحكومية\nقصيرة أخيرةً",
+            "ـــالإرهـــاب الإرهابيين، والإرهابيون؟ مكافحةالمخدراتوالمؤثراتالعقلية",
         ] {
             assert_eq!(fast(t), reference(t), "{t:?}");
         }
