@@ -546,18 +546,18 @@ fn run_index(lead: u8, trail: u8) -> usize {
 fn arabic_run(table: &[u32; 128], src: &[u8], out: &mut [u8]) -> (usize, usize, u32) {
     let (mut read, mut o, mut letters) = (0, 0, 0);
     loop {
-        // Eight characters at a time while they are plain letters (most of a word).
+        // Eight letters at a time (most words are letters only).
         while let Some(block) = src.get(read..read + 16) {
-            let plain = plain_letters_prefix(block);
-            out[o..o + 16].copy_from_slice(block);
-            o += plain;
-            read += plain;
-            letters += plain as u32 / 2;
-            if plain < 16 {
+            let (folded, n) = fold_letters_prefix(block);
+            out[o..o + 16].copy_from_slice(&folded);
+            o += n;
+            read += n;
+            letters += n as u32 / 2;
+            if n < 16 {
                 break;
             }
         }
-        // Then one character by the table: a letter that folds, a mark, or the word's end.
+        // Then one character by the table: a mark, a rarer letter, or the word's end.
         // U+0600–U+067F: lead byte D8 or D9, then a continuation byte.
         let Some(&[lead, trail]) = src.get(read..read + 2) else {
             break;
@@ -577,19 +577,21 @@ fn arabic_run(table: &[u32; 128], src: &[u8], out: &mut [u8]) -> (usize, usize, 
     (read, o, letters)
 }
 
-/// How many bytes at the start of `block` are plain Arabic letters: letters that fold to
-/// themselves (ء ا ب ت...ي, not the alef and hamza forms, ة or ى), whose UTF-8 is copied as
-/// it is. Each character is a little-endian 16-bit lane, lead byte low: eight compared at once.
+/// Folds the Arabic letters at the start of `block`: returns the block with them folded and how
+/// many bytes they take. Letters that fold to themselves (ء ا ب ت...ي) and the letters that
+/// fold to another two-byte letter (آ أ إ → ا, ؤ ئ → ء, ة → ه, ى → ي) are done eight at a time;
+/// anything else (a mark, tatweel, a rarer letter, the word's end) stops the prefix and is left
+/// to the table. Each character is a little-endian 16-bit lane, lead byte low.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn plain_letters_prefix(block: &[u8]) -> usize {
+fn fold_letters_prefix(block: &[u8]) -> ([u8; 16], usize) {
     use std::arch::x86_64::*;
     let half =
         |r: std::ops::Range<usize>| i64::from_le_bytes(block[r].try_into().expect("eight bytes"));
     let (low, high) = (half(0..8), half(8..16));
     // SAFETY: the intrinsics need SSE2, which this build targets (the cfg above); they work on
-    // values only, no memory is read through a pointer.
-    let mask = unsafe {
+    // values only, no memory is read or written through a pointer.
+    let (folded_low, folded_high, mask) = unsafe {
         let v = _mm_set_epi64x(high, low);
         let lead = _mm_and_si128(v, _mm_set1_epi16(0xFF));
         let trail = _mm_srli_epi16::<8>(v);
@@ -601,28 +603,61 @@ fn plain_letters_prefix(block: &[u8]) -> usize {
                 _mm_cmplt_epi16(trail, _mm_set1_epi16(hi + 1)),
             )
         };
-        // U+0621 ء, U+0627–0628 ا ب, U+062A–063A ت...غ (lead D8); U+0641–0648 ف...و, U+064A ي.
-        let d8 = _mm_and_si128(
-            _mm_cmpeq_epi16(lead, _mm_set1_epi16(0xD8)),
+        let d8 = _mm_cmpeq_epi16(lead, _mm_set1_epi16(0xD8));
+        let d9 = _mm_cmpeq_epi16(lead, _mm_set1_epi16(0xD9));
+        // Letters kept as they are: U+0621 ء, U+0627–0628 ا ب, U+062A–063A ت...غ (lead D8);
+        // U+0641–0648 ف...و, U+064A ي (lead D9).
+        let plain = _mm_or_si128(
+            _mm_and_si128(
+                d8,
+                _mm_or_si128(
+                    _mm_or_si128(is(0xA1), within(0xA7, 0xA8)),
+                    within(0xAA, 0xBA),
+                ),
+            ),
+            _mm_and_si128(d9, _mm_or_si128(within(0x81, 0x88), is(0x8A))),
+        );
+        // Letters replaced, as (lanes, replacement lane): U+0622 آ, U+0623 أ, U+0625 إ → ا;
+        // U+0624 ؤ, U+0626 ئ → ء; U+0629 ة → ه (D9 87); U+0649 ى → ي (D9 8A).
+        let alef = _mm_and_si128(d8, _mm_or_si128(_mm_or_si128(is(0xA2), is(0xA3)), is(0xA5)));
+        let hamza = _mm_and_si128(d8, _mm_or_si128(is(0xA4), is(0xA6)));
+        let teh_marbuta = _mm_and_si128(d8, is(0xA9));
+        let alef_maksura = _mm_and_si128(d9, is(0x89));
+        let lane = |lead: u8, trail: u8| _mm_set1_epi16(i16::from_le_bytes([lead, trail]));
+        let replaced = _mm_or_si128(
+            _mm_or_si128(alef, hamza),
+            _mm_or_si128(teh_marbuta, alef_maksura),
+        );
+        let folded = _mm_or_si128(
+            _mm_andnot_si128(replaced, v),
             _mm_or_si128(
-                _mm_or_si128(is(0xA1), within(0xA7, 0xA8)),
-                within(0xAA, 0xBA),
+                _mm_or_si128(
+                    _mm_and_si128(alef, lane(0xD8, 0xA7)),
+                    _mm_and_si128(hamza, lane(0xD8, 0xA1)),
+                ),
+                _mm_or_si128(
+                    _mm_and_si128(teh_marbuta, lane(0xD9, 0x87)),
+                    _mm_and_si128(alef_maksura, lane(0xD9, 0x8A)),
+                ),
             ),
         );
-        let d9 = _mm_and_si128(
-            _mm_cmpeq_epi16(lead, _mm_set1_epi16(0xD9)),
-            _mm_or_si128(within(0x81, 0x88), is(0x8A)),
-        );
-        _mm_movemask_epi8(_mm_or_si128(d8, d9)) as u32
+        (
+            _mm_cvtsi128_si64(folded),
+            _mm_cvtsi128_si64(_mm_unpackhi_epi64(folded, folded)),
+            _mm_movemask_epi8(_mm_or_si128(plain, replaced)) as u32,
+        )
     };
-    (!mask).trailing_zeros().min(16) as usize
+    let mut out = [0; 16];
+    out[..8].copy_from_slice(&folded_low.to_le_bytes());
+    out[8..].copy_from_slice(&folded_high.to_le_bytes());
+    (out, (!mask).trailing_zeros().min(16) as usize)
 }
 
-/// [`plain_letters_prefix`] without SIMD: none, so the table does every character.
+/// [`fold_letters_prefix`] without SIMD: no prefix, so the table does every character.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
-fn plain_letters_prefix(_block: &[u8]) -> usize {
-    0
+fn fold_letters_prefix(_block: &[u8]) -> ([u8; 16], usize) {
+    ([0; 16], 0)
 }
 
 /// Folded bytes as text.
@@ -711,35 +746,39 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn plain_letters_are_exactly_the_letters_that_fold_to_themselves() {
+    fn eight_at_a_time_folding_agrees_with_the_table() {
+        let simd = cfg!(all(target_arch = "x86_64", target_feature = "sse2"));
         let table = arabic_run_table();
         for cp in 0x600..0x680u32 {
             let c = char::from_u32(cp).unwrap();
             let mut utf8 = [0; 2];
             c.encode_utf8(&mut utf8);
             let e = table[run_index(utf8[0], utf8[1])];
-            let folds_to_itself =
-                e & RUN_LETTER != 0 && (e >> 16) & 0xFF == 2 && (e as u16).to_le_bytes() == utf8;
-            let block = utf8.repeat(8);
-            let plain = plain_letters_prefix(&block);
-            assert!(plain == 0 || folds_to_itself, "{c:?} is no plain letter");
-            if cfg!(all(target_arch = "x86_64", target_feature = "sse2"))
-                && ('ء'..='ي').contains(&c)
-                && folds_to_itself
-            {
-                assert_eq!(plain, 16, "{c:?}");
+            let two_byte_letter = e & RUN_LETTER != 0 && (e >> 16) & 0xFF == 2;
+            let (folded, n) = fold_letters_prefix(&utf8.repeat(8));
+            assert!(n == 0 || n == 16, "{c:?}");
+            if n == 16 {
+                assert!(two_byte_letter, "{c:?} is no two-byte letter");
+                assert_eq!(
+                    folded,
+                    (e as u16).to_le_bytes().repeat(8).as_slice(),
+                    "{c:?}"
+                );
+            } else if simd && ('ء'..='ي').contains(&c) && two_byte_letter {
+                panic!("{c:?} is left to the table");
             }
         }
-        for (text, plain) in [("الإرهاب", 4), ("مكافحة", 10), ("abcdefghijklmnop", 0)]
-        {
+        for (text, letters) in [
+            ("الإرهاب", 7),
+            ("مكافحة", 6),
+            ("abcdefghijklmnop", 0),
+            ("ـال", 0),
+        ] {
             let mut block = text.as_bytes().to_vec();
             block.resize(16, b' ');
-            let simd = cfg!(all(target_arch = "x86_64", target_feature = "sse2"));
-            assert_eq!(
-                plain_letters_prefix(&block),
-                if simd { plain } else { 0 },
-                "{text}"
-            );
+            let (folded, n) = fold_letters_prefix(&block[..16]);
+            assert_eq!(n, if simd { 2 * letters } else { 0 }, "{text}");
+            assert_eq!(&folded[..n], &normalize(text).as_bytes()[..n], "{text}");
         }
     }
 
