@@ -5,14 +5,18 @@
 
 use amn::Document;
 use amn::model::file::{decode, header};
+use amn::text::analyzer::MAX_TERM_CHARS;
 use amn::text::clean::{clean, clean_text};
-use amn::text::{Analyzer, StemmerKind, html, language, normalize};
+use amn::text::stem::light_stem;
+use amn::text::stopwords::is_stopword;
+use amn::text::tokenize::{TokenKind, tokenize_span};
+use amn::text::{Analyzer, StemmerKind, Term, html, language, normalize};
 use std::path::Path;
 
 /// Arbitrary bytes (as lossy UTF-8) through markup masking, cleaning, normalization, language
 /// detection and both analyzers: ranges and spans inside the text on character boundaries and in
 /// order, masking keeps the length, cleaning never grows text, normalization is idempotent, stems
-/// are non-empty.
+/// are non-empty, and the light analyzer gives what its stages give one after the other.
 pub fn analyzer(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let text: &str = &text;
@@ -45,12 +49,39 @@ pub fn analyzer(data: &[u8]) {
         StemmerKind::Light
     };
     let mut last = 0;
-    for t in Analyzer::new(kind).analyze(text) {
+    let terms = Analyzer::new(kind).analyze(text);
+    for t in &terms {
         assert!(!t.stem.is_empty());
         assert!(t.span.start >= last && t.span.start < t.span.end && t.span.end <= text.len());
         assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
         last = t.span.end;
     }
+    if kind == StemmerKind::Light {
+        assert_eq!(terms, reference_terms(&masked));
+    }
+}
+
+/// The light analyzer's terms as its stages, one after the other, give them (the analyzer does
+/// them in one pass, with SIMD for Arabic words): the ranges `clean` keeps, their tokens, each
+/// normalized, numbers, one-letter words, overlong words and stop words left out, then stemmed.
+fn reference_terms(masked: &str) -> Vec<Term> {
+    let mut terms = Vec::new();
+    for range in clean(masked) {
+        tokenize_span(masked, range, |t| {
+            let folded = normalize(&masked[t.span.clone()]);
+            let chars = folded.chars().count();
+            if t.kind != TokenKind::Number
+                && (2..=MAX_TERM_CHARS).contains(&chars)
+                && !is_stopword(&folded)
+            {
+                terms.push(Term {
+                    stem: light_stem(&folded).to_owned(),
+                    span: t.span,
+                });
+            }
+        });
+    }
+    terms
 }
 
 /// Arbitrary bytes as a model file. Two modes, chosen by the first byte:

@@ -802,6 +802,15 @@ pub(crate) mod tests {
         }
 
         #[test]
+        fn one_pass_equals_the_reference_on_arabic_words(
+            // Letters (the plain ones, those that fold, rarer ones), marks, tatweel, spaces and
+            // a few other separators: long runs that the eight-letter blocks take, cut anywhere.
+            s in "([ابتثجحخدذرسشصضطظعغفقكلمنهويء]{1,12}|[أإآؤئةىٱیکڤ]|[\u{064B}-\u{0652}\u{0640}\u{0670}\u{200C}]| |،|\n|[a-z0-9]){0,60}"
+        ) {
+            prop_assert_eq!(fast(&s), reference(&s));
+        }
+
+        #[test]
         fn one_pass_equals_the_reference_on_any_text(s in "\\PC{0,60}") {
             prop_assert_eq!(fast(&s), reference(&s));
         }
