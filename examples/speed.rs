@@ -190,12 +190,12 @@ fn megabytes(texts: &[String]) -> f64 {
     texts.iter().map(String::len).sum::<usize>() as f64 / 1e6
 }
 
-/// Runs `f` once to warm up, then `repeat` times; returns the seconds of each timed run.
 /// The little-endian bytes of some numbers.
 fn le_bytes(values: &[u64]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
+/// Runs `f` once to warm up, then `repeat` times; returns the seconds of each timed run.
 fn time_runs<T>(repeat: usize, mut f: impl FnMut() -> T) -> Vec<f64> {
     std::hint::black_box(f());
     (0..repeat.max(1))

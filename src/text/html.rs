@@ -133,9 +133,12 @@ pub fn mask(text: &str) -> Cow<'_, str> {
             }
             b'&' => {
                 if let Some((len, decoded)) = entity(&bytes[i..]) {
-                    // Right after a `<` this pass left as text, a decoded letter would start a
-                    // tag for the next pass (`<&#x41;>`): blanked instead, so masking is idempotent.
-                    let decoded = decoded.filter(|_| i == 0 || bytes[i - 1] != b'<');
+                    // Right after a `<` this pass left as text, a decoded ASCII letter would
+                    // start a tag for the next pass (`<&#x41;>`): blanked instead, so masking is
+                    // idempotent. Other characters cannot start a tag and are decoded.
+                    let decoded = decoded.filter(|c| {
+                        !(html && c.is_ascii_alphabetic() && i > 0 && bytes[i - 1] == b'<')
+                    });
                     let buf = out.get_or_insert_with(|| bytes.to_vec());
                     write_entity(&mut buf[i..i + len], decoded);
                     i += len;
@@ -280,6 +283,8 @@ fn entity(s: &[u8]) -> Option<(usize, Option<char>)> {
 /// Overwrites a reference with its character padded by invisible marks (soft hyphen, 2 bytes;
 /// zero-width space, 3 bytes), or with spaces when it has no character or cannot be padded.
 fn write_entity(slot: &mut [u8], decoded: Option<char>) {
+    // A decoded character (alphanumeric, so `&#48;` or longer) always leaves at least 4 bytes
+    // of padding, never the 1 that forces spaces: `is_html` relies on that.
     slot.fill(b' ');
     let Some(c) = decoded else { return };
     let n = c.len_utf8();
@@ -375,6 +380,9 @@ mod tests {
             "<html&quot; x>نص</html>",
             "<p&nbsp;>نص",
             "<ht<htmlml><b&amp;>نص</b>",
+            "<&#x41;><html",
+            "x <&#97;> y",
+            "<p>x <&#97;> y</p>",
         ] {
             let once = mask(t).into_owned();
             assert_eq!(mask(&once), once, "{t}");
@@ -385,12 +393,15 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["نص"]
         );
+        // Only an ASCII letter after `<` is held back: an Arabic letter or a digit is decoded.
+        assert_eq!(mask("x<&#1575;لف").split_whitespace().count(), 1);
+        assert!(mask("<p>3<&#49;0</p>").contains('1'));
     }
 
     proptest! {
         #[test]
         fn mask_keeps_length_and_is_idempotent(
-            s in "(<p>|</div>|<script>|</script>|<!--|-->|<html|<b|&nbsp;|&quot;|&#1575;|&#x41;|&#9;|[<>&;#a-z ]|\\PC){0,40}"
+            s in "(<p>|</div>|<script>|</script>|<!--|-->|<html|<b|<h|&nbsp;|&quot;|&#1575;|&#x41;|&#98;|&#x62;|&#49;|&#x3e;|&#9;|[<>&;#a-z ]|\\PC){0,40}"
         ) {
             let once = mask(&s).into_owned();
             prop_assert_eq!(once.len(), s.len());

@@ -137,8 +137,9 @@ impl Scanner {
         let mut w = 0;
         let mut chars = 0;
         for part in parts.iter() {
-            // Room for the part, a joining space and a spare 16-byte write (see `arabic_run`).
-            words.resize(w + part.len() + 1 + 16, 0);
+            // Room for the part, a joining space and a spare 4-byte write (see `FoldedChar`);
+            // `arabic_run` writes within what its part folds to.
+            words.resize(w + part.len() + 1 + 4, 0);
             // A separator since the last token: the key has a space there (parts are joined by one).
             let mut sep = true;
             let mut token = OpenToken::NONE;
@@ -153,6 +154,7 @@ impl Scanner {
                     continue;
                 }
                 // An Arabic-block letter (or, inside an Arabic word, a mark): the whole run at once.
+                // D8 and D9 lead two-byte characters, so `bytes[i + 1]` is in the text.
                 if bytes[i] & 0xFE == 0xD8 {
                     let e = run_table[run_index(bytes[i], bytes[i + 1])];
                     if e & RUN_LETTER != 0 || (e & RUN_CONTINUES != 0 && token.kind == KIND_ARABIC)
@@ -170,6 +172,8 @@ impl Scanner {
                         }
                         let (read, written, letters) =
                             arabic_run(run_table, &bytes[i..part.end], &mut words[w..]);
+                        // It starts on a character that continues the word: it moves on.
+                        debug_assert!(read > 0);
                         i += read;
                         w += written;
                         token.chars += letters;
@@ -589,6 +593,49 @@ pub(crate) mod tests {
         }
     }
 
+    type LineToken = (u8, Range<usize>, Vec<u8>, u32);
+
+    fn line_tokens(s: &Scanner) -> Vec<LineToken> {
+        let word = |p: &Pending| s.words[p.word.start as usize..p.word.end as usize].to_vec();
+        s.pending
+            .iter()
+            .map(|p| (p.kind, p.span.clone(), word(p), p.chars))
+            .collect()
+    }
+
+    /// On every line the fast scan takes, it gives the general scan's paragraph key (which
+    /// decides the dedupe), the key's length and the tokens. Returns how many lines it took, of
+    /// how many.
+    fn fast_lines_equal_general(text: &str) -> (usize, usize) {
+        let mut s = Scanner::default();
+        let (mut taken, mut all) = (0, 0);
+        for (line_start, trimmed) in lines(text) {
+            all += 1;
+            s.parts.clear();
+            push_without_placeholders(trimmed, line_start, &mut s.parts);
+            let Some(chars) = s.scan_line_fast(text) else {
+                continue;
+            };
+            taken += 1;
+            let (key, tokens) = (s.words.clone(), line_tokens(&s));
+            assert_eq!(s.scan_line_general(text), chars, "{trimmed:?}");
+            assert_eq!(s.key, key, "{trimmed:?}");
+            assert_eq!(line_tokens(&s), tokens, "{trimmed:?}");
+        }
+        (taken, all)
+    }
+
+    #[test]
+    fn the_fast_line_scan_equals_the_general_one_on_the_corpus() {
+        let (mut taken, mut all) = (0, 0);
+        for text in corpus_texts() {
+            let (t, a) = fast_lines_equal_general(&text);
+            (taken, all) = (taken + t, all + a);
+        }
+        // The fast scan is the usual one: it must take most lines for the comparison to count.
+        assert!(taken * 10 > all * 9, "{taken} of {all}");
+    }
+
     #[test]
     fn long_words_and_words_at_the_end_of_a_line_scan_as_the_reference() {
         for t in [
@@ -615,6 +662,7 @@ pub(crate) mod tests {
             s in "([ابتثجحخدذرسشصضطظعغفقكلمنهويء]{1,12}|[أإآؤئةىٱیکڤ]|[\u{064B}-\u{0652}\u{0640}\u{0670}\u{200C}]| |،|\n|[a-z0-9]){0,60}"
         ) {
             prop_assert_eq!(fast(&s), reference(&s));
+            fast_lines_equal_general(&s);
         }
 
         #[test]

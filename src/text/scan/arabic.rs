@@ -37,22 +37,23 @@ pub(super) fn arabic_run_table() -> &'static [u32; 128] {
     })
 }
 
-/// Scans the run of common Arabic-block characters (see [`arabic_run_table`]) at the start of
-/// `src` (part of an Arabic word), writing their folds to `out`; returns the bytes read and
-/// written and how many letters the run has. Arabic words are mostly such runs: one table load per character,
-/// no per-character kind or flag branches.
 /// The [`arabic_run_table`] index of the character whose UTF-8 starts `lead` (D8 or D9), `trail`.
 #[inline(always)]
 pub(super) fn run_index(lead: u8, trail: u8) -> usize {
     (usize::from(lead & 1) << 6) | usize::from(trail & 0x3F)
 }
 
+/// Scans the run of Arabic-block characters that continue a word (see [`arabic_run_table`]) at
+/// the start of `src` (part of an Arabic word), writing their folds to `out`; returns the bytes
+/// read and written and how many letters the run has. Letters go eight at a time through
+/// [`fold_letters_prefix`] while 16 bytes of `src` remain (so a block never writes past what
+/// `src` would fold to: folding does not lengthen), the rest one at a time through the table.
 #[inline(always)]
 pub(super) fn arabic_run(table: &[u32; 128], src: &[u8], out: &mut [u8]) -> (usize, usize, u32) {
     let (mut read, mut o, mut letters) = (0, 0, 0);
     loop {
-        // Eight letters at a time (most words are letters only).
-        while let Some(block) = src.get(read..read + 16) {
+        // Eight letters at a time (most words are letters only), where the build has SSE2.
+        while let Some(block) = src.get(read..read + 16).filter(|_| HAS_BLOCKS) {
             let (folded, n) = fold_letters_prefix(block);
             out[o..o + 16].copy_from_slice(&folded);
             o += n;
@@ -158,6 +159,9 @@ pub(super) fn fold_letters_prefix(block: &[u8]) -> ([u8; 16], usize) {
     (out, (!mask).trailing_zeros().min(16) as usize)
 }
 
+/// Whether [`fold_letters_prefix`] folds anything (else the table does every character).
+const HAS_BLOCKS: bool = cfg!(all(target_arch = "x86_64", target_feature = "sse2"));
+
 /// [`fold_letters_prefix`] without SIMD: no prefix, so the table does every character.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
@@ -172,7 +176,7 @@ mod tests {
 
     #[test]
     fn eight_at_a_time_folding_agrees_with_the_table() {
-        let simd = cfg!(all(target_arch = "x86_64", target_feature = "sse2"));
+        let simd = HAS_BLOCKS;
         let table = arabic_run_table();
         for cp in 0x600..0x680u32 {
             let c = char::from_u32(cp).unwrap();
