@@ -147,8 +147,7 @@ impl Scanner {
             while i < part.end {
                 // A space (a sixth of the text) ends the token: no table needed.
                 if bytes[i] == b' ' {
-                    token.close(pending, w, &mut chars);
-                    token = OpenToken::NONE;
+                    chars += token.close(pending, w);
                     sep = true;
                     i += 1;
                     continue;
@@ -160,8 +159,8 @@ impl Scanner {
                     if e & RUN_LETTER != 0 || (e & RUN_CONTINUES != 0 && token.kind == KIND_ARABIC)
                     {
                         if token.kind != KIND_ARABIC {
-                            token.close(pending, w, &mut chars);
-                            token = OpenToken::open(
+                            chars += token.close(pending, w);
+                            token = OpenToken::open_after(
                                 KIND_ARABIC,
                                 i,
                                 words,
@@ -190,8 +189,7 @@ impl Scanner {
                         // Ignorable marks inside an Arabic word keep it whole (and fold to nothing).
                         token.stop = i + c.width;
                     } else {
-                        token.close(pending, w, &mut chars);
-                        token = OpenToken::NONE;
+                        chars += token.close(pending, w);
                         sep |= c.len > 0;
                     }
                 } else {
@@ -199,8 +197,9 @@ impl Scanner {
                         return None;
                     }
                     if token.kind != c.kind {
-                        token.close(pending, w, &mut chars);
-                        token = OpenToken::open(c.kind, i, words, &mut w, &mut sep, &mut chars);
+                        chars += token.close(pending, w);
+                        token =
+                            OpenToken::open_after(c.kind, i, words, &mut w, &mut sep, &mut chars);
                     }
                     words[w..w + 4].copy_from_slice(&c.utf8);
                     w += c.len as usize;
@@ -209,7 +208,7 @@ impl Scanner {
                 }
                 i += c.width;
             }
-            token.close(pending, w, &mut chars);
+            chars += token.close(pending, w);
         }
         words.truncate(w);
         Some(chars)
@@ -241,8 +240,7 @@ impl Scanner {
             // Room for the part, the joining space and one spare byte (two-byte writes).
             key.resize(k + part.len() + 2, 0);
             words.resize(w + part.len() + 1, 0);
-            // The current token: kind (KIND_NONE: none), start, end, word start, characters.
-            let (mut cur, mut start, mut stop, mut wstart, mut n) = (KIND_NONE, 0, 0, 0, 0u32);
+            let mut token = OpenToken::NONE;
             let mut i = part.start;
             while i < part.end {
                 let b = bytes[i];
@@ -314,56 +312,33 @@ impl Scanner {
                 // The tokens, as `tokenize_span`.
                 let next = i + len;
                 if info.kind != KIND_NONE {
-                    if info.kind != cur {
-                        if cur != KIND_NONE {
-                            pending.push(Pending {
-                                kind: cur,
-                                span: start..stop,
-                                word: wstart..w as u32,
-                                chars: n,
-                            });
-                        }
-                        cur = info.kind;
-                        start = i;
-                        wstart = w as u32;
-                        n = 0;
+                    if info.kind != token.kind {
+                        token.close(pending, w);
+                        token = OpenToken::at(info.kind, i, w);
                     }
-                    stop = next;
+                    token.stop = next;
                     match slow {
                         None => {
                             words[w] = info.utf8[0];
                             words[w + 1] = info.utf8[1];
                             w += info.len as usize;
-                            n += u32::from(info.len > 0);
+                            token.chars += u32::from(info.len > 0);
                         }
                         Some(_) => {
                             words[w..w + folded.len()].copy_from_slice(folded.as_bytes());
                             w += folded.len();
-                            n += folded.chars().count() as u32;
+                            token.chars += folded.chars().count() as u32;
                         }
                     }
-                } else if cur == KIND_ARABIC && info.flags & CharInfo::IGNORABLE != 0 {
+                } else if token.kind == KIND_ARABIC && info.flags & CharInfo::IGNORABLE != 0 {
                     // Ignorable marks inside an Arabic word keep it whole (and fold to nothing).
-                    stop = next;
-                } else if cur != KIND_NONE {
-                    pending.push(Pending {
-                        kind: cur,
-                        span: start..stop,
-                        word: wstart..w as u32,
-                        chars: n,
-                    });
-                    cur = KIND_NONE;
+                    token.stop = next;
+                } else {
+                    token.close(pending, w);
                 }
                 i = next;
             }
-            if cur != KIND_NONE {
-                pending.push(Pending {
-                    kind: cur,
-                    span: start..stop,
-                    word: wstart..w as u32,
-                    chars: n,
-                });
-            }
+            token.close(pending, w);
         }
         key.truncate(k);
         words.truncate(w);
@@ -448,8 +423,8 @@ fn wide_char(text: &str, i: usize, folded: &mut String) -> Option<FoldedChar> {
     })
 }
 
-/// The token the fast path is in: its kind ([`KIND_NONE`]: none), where it starts and ends in
-/// the text and in the word buffer, and its characters.
+/// The token a line scan is in: its kind ([`KIND_NONE`]: none), where it starts and ends in the
+/// text and in the word buffer, and its characters.
 struct OpenToken {
     kind: u8,
     start: usize,
@@ -467,10 +442,22 @@ impl OpenToken {
         chars: 0,
     };
 
-    /// Opens a token of `kind` at byte `i`, writing the key's space before it if a separator
-    /// came since the last token.
+    /// A token of `kind` starting at byte `i` of the text, its fold at `w` in the word buffer.
     #[inline(always)]
-    fn open(
+    fn at(kind: u8, i: usize, w: usize) -> OpenToken {
+        OpenToken {
+            kind,
+            start: i,
+            stop: i,
+            word_start: w,
+            chars: 0,
+        }
+    }
+
+    /// [`at`](Self::at) for the fast path, whose word buffer is the line's key: writes the key's
+    /// space before the token first if a separator came since the last one.
+    #[inline(always)]
+    fn open_after(
         kind: u8,
         i: usize,
         words: &mut [u8],
@@ -484,27 +471,25 @@ impl OpenToken {
             *chars += 1;
         }
         *sep = false;
-        OpenToken {
-            kind,
-            start: i,
-            stop: i,
-            word_start: *w,
-            chars: 0,
-        }
+        OpenToken::at(kind, i, *w)
     }
 
-    /// Queues the token (if any) whose fold ends at `w` in the word buffer.
+    /// Queues the token (if any) whose fold ends at `w` in the word buffer, and leaves none
+    /// open; returns its characters (0 for none).
     #[inline(always)]
-    fn close(&self, pending: &mut Vec<Pending>, w: usize, chars: &mut usize) {
-        if self.kind != KIND_NONE {
-            pending.push(Pending {
-                kind: self.kind,
-                span: self.start..self.stop,
-                word: self.word_start as u32..w as u32,
-                chars: self.chars,
-            });
-            *chars += self.chars as usize;
+    fn close(&mut self, pending: &mut Vec<Pending>, w: usize) -> usize {
+        if self.kind == KIND_NONE {
+            return 0;
         }
+        pending.push(Pending {
+            kind: self.kind,
+            span: self.start..self.stop,
+            word: self.word_start as u32..w as u32,
+            chars: self.chars,
+        });
+        let chars = self.chars as usize;
+        *self = OpenToken::NONE;
+        chars
     }
 }
 
@@ -512,9 +497,10 @@ impl OpenToken {
 #[inline(always)]
 fn as_str(word: &[u8]) -> &str {
     debug_assert!(std::str::from_utf8(word).is_ok());
-    // SAFETY: the scanner only appends whole characters to its word buffer: the UTF-8 of a
-    // folded character from the table (made by `char::encode_utf8`) or the bytes of a `String`;
-    // and pending tokens delimit runs of such appends.
+    // SAFETY: a pending token's range of the word buffer holds whole characters only: the UTF-8
+    // of folded characters from the tables (made by `char::encode_utf8`), the bytes of a
+    // `String`, and the eight-letter blocks of `arabic`, of which only the prefix of whole
+    // two-byte letters counts (the bytes past it are overwritten or cut off).
     unsafe { std::str::from_utf8_unchecked(word) }
 }
 
