@@ -101,20 +101,22 @@ fn main() {
             // What the analyzer gives for the corpus, as one number: every term's stem and span
             // and every document's script counts, in order. Equal before and after a speed change
             // means the change kept the output (compare the printed digests).
+            use amn::corpus::hash::{FNV_OFFSET, fnv1a64_continue};
             let texts = load_texts(path);
             let analyzer = Analyzer::default();
-            let mut h = amn::corpus::hash::FNV_OFFSET;
+            let mut h = FNV_OFFSET;
             let mut terms = 0usize;
+            let feed = |h: &mut u64, n: usize| *h = fnv1a64_continue(*h, &(n as u64).to_le_bytes());
             for t in &texts {
                 let stats = analyzer.for_each_term(t, |stem, span| {
-                    h = amn::corpus::hash::fnv1a64_continue(h, stem.as_bytes());
-                    let span = [span.start as u64, span.end as u64];
-                    h = amn::corpus::hash::fnv1a64_continue(h, le_bytes(&span).as_slice());
+                    h = fnv1a64_continue(h, stem.as_bytes());
+                    feed(&mut h, span.start);
+                    feed(&mut h, span.end);
                     terms += 1;
                 });
-                let counts =
-                    [stats.arabic_words, stats.latin_words, stats.numbers].map(|n| n as u64);
-                h = amn::corpus::hash::fnv1a64_continue(h, le_bytes(&counts).as_slice());
+                for n in [stats.arabic_words, stats.latin_words, stats.numbers] {
+                    feed(&mut h, n);
+                }
             }
             println!(
                 "{{\"mode\":\"digest\",\"docs\":{},\"terms\":{terms},\"digest\":\"{h:016x}\"}}",
@@ -188,11 +190,6 @@ fn load_texts(path: &str) -> Vec<String> {
 
 fn megabytes(texts: &[String]) -> f64 {
     texts.iter().map(String::len).sum::<usize>() as f64 / 1e6
-}
-
-/// The little-endian bytes of some numbers.
-fn le_bytes(values: &[u64]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
 /// Runs `f` once to warm up, then `repeat` times; returns the seconds of each timed run.
